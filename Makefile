@@ -1,0 +1,59 @@
+# 中原区政协履职服务平台 — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test bench setup system-deps lint messages static clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    set everything up and run the app with demo data on http://127.0.0.1:8000/"
+	@echo "make test   run the whole test suite (unit, integration, browser) against PostgreSQL and Redis"
+	@echo "make bench  run the benchmark (BENCH_SCALE=small|full)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/vendor/.built: node_modules/.installed scripts/copy-vendor.mjs
+	npm run --silent build
+	touch $@
+
+messages: $(VENV)/.installed
+	$(PY) scripts/messages.py compile
+
+setup: $(VENV)/.installed build/vendor/.built messages
+
+# Debian packages the browser tests and the translation check need (installed only when missing).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+run: setup
+	./scripts/run.sh
+
+test: setup system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules build staticfiles var

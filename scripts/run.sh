@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make run`: prepare the database and demo data, then run web + worker + beat in the foreground.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export PATH="$PWD/.venv/bin:$PATH"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-zhongyuan_cppcc.settings.local}"
+export DJANGO_DEBUG="${DJANGO_DEBUG:-false}"
+mkdir -p var
+mode=$($PY scripts/services.py mode)
+if [ "$mode" = "embedded" ]; then
+  export EMBEDDED_DEMO=1
+else
+  $PY scripts/services.py createdb
+fi
+$PY manage.py migrate --no-input
+$PY manage.py collectstatic --no-input -v0
+$PY manage.py load_demo
+cat <<MSG
+
+==========================================================================
+ 中原区政协履职服务平台 is starting at  http://127.0.0.1:8000/
+ Mode: $mode     Stop everything with Ctrl-C.
+ Demo accounts (password: ${DEMO_PASSWORD:-Zhongyuan@2024}):
+   demo-member  demo-correspondent  demo-handler  demo-proposal-officer
+   demo-opinion-officer  demo-consultation-officer  demo-member-officer
+   demo-leader  demo-sysadmin  demo-secadmin  demo-auditor
+==========================================================================
+
+MSG
+exec .venv/bin/honcho start -f Procfile

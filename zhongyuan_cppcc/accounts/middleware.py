@@ -1,0 +1,47 @@
+"""A password older than PASSWORD_MAX_AGE_DAYS must be changed before anything else."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+EXEMPT_URL_NAMES = ("password_change", "password_change_done", "logout", "login", "healthz")
+
+
+def password_expired(user) -> bool:
+    changed = user.password_changed_at
+    if changed is None:
+        return True
+    return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+class PasswordExpiryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt_paths: tuple[str, ...] | None = None
+
+    def exempt_paths(self) -> tuple[str, ...]:
+        if self._exempt_paths is None:
+            self._exempt_paths = tuple(reverse(name) for name in EXEMPT_URL_NAMES)
+        return self._exempt_paths
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path not in self.exempt_paths()
+            and not request.path.startswith(settings.STATIC_URL)
+            and password_expired(user)
+        ):
+            messages.warning(
+                request,
+                _("Your password is more than %(days)d days old. Please change it before you go on.")
+                % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+            )
+            return redirect("password_change")
+        return self.get_response(request)

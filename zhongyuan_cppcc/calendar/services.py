@@ -1,0 +1,80 @@
+"""Working-day arithmetic over the calendar table (holidays and 调休 make-up days)."""
+
+from datetime import date, timedelta
+
+from django.db.models import Max, Min
+
+from .models import CalendarYear, DayKind, SpecialDay
+
+
+class WorkingCalendar:
+    """A snapshot of the calendar table for a span of dates: one query, then pure arithmetic."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self.start, self.end = start, end
+        rows = SpecialDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
+        self.holidays = {d for d, k in rows if k == DayKind.HOLIDAY}
+        self.workdays = {d for d, k in rows if k == DayKind.WORKDAY}
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5
+
+
+def _span_for(start: date, n: int) -> WorkingCalendar:
+    # n working days never need more than about 2n + 30 calendar days, even around Spring Festival.
+    reach = timedelta(days=abs(n) * 2 + 31)
+    return WorkingCalendar(start - reach, start + reach) if n < 0 else WorkingCalendar(start, start + reach)
+
+
+def is_working_day(day: date) -> bool:
+    return WorkingCalendar(day, day).is_working_day(day)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The date n working days after `start` (start itself not counted). n=0 returns start."""
+    if n == 0:
+        return start
+    cal = _span_for(start, n)
+    step = timedelta(days=1 if n > 0 else -1)
+    remaining, day = abs(n), start
+    while remaining:
+        day += step
+        if day > cal.end or day < cal.start:
+            cal = _span_for(day, n)
+        if cal.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(a: date, b: date) -> int:
+    """Working days in (a, b]: how many working days pass going from a to b. Negative if b < a."""
+    if a == b:
+        return 0
+    if b < a:
+        return -working_days_between(b, a)
+    cal = WorkingCalendar(a, b)
+    count, day = 0, a
+    while day < b:
+        day += timedelta(days=1)
+        if cal.is_working_day(day):
+            count += 1
+    return count
+
+
+def covered_years() -> set[int]:
+    return set(CalendarYear.objects.values_list("year", flat=True))
+
+
+def uncovered_years(years: list[int]) -> list[int]:
+    """Years among `years` whose holidays are not in the table (Monday–Friday fallback)."""
+    known = covered_years()
+    return [y for y in years if y not in known]
+
+
+def calendar_span() -> tuple[date | None, date | None]:
+    agg = SpecialDay.objects.aggregate(first=Min("date"), last=Max("date"))
+    return agg["first"], agg["last"]

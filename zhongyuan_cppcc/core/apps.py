@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "zhongyuan_cppcc.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from .registry import HomeLink, HomeSection, NavItem, register_home, register_nav
+
+        register_nav(NavItem(label=_("Administration"), url_name="admin:index",
+                             permission="core.view_administration", order=95, icon="gear"))
+
+        def home(user):
+            from django.urls import reverse
+
+            sections = [HomeSection(
+                title=_("My account"), order=99,
+                links=[
+                    HomeLink(label=_("Notifications"), url=reverse("notification-list")),
+                    HomeLink(label=_("Notification settings"), url=reverse("preferences")),
+                    HomeLink(label=_("Change password"), url=reverse("password_change")),
+                ],
+            )]
+            if user.has_perm("core.view_administration"):
+                links = []
+                if user.has_perm("accounts.view_user"):
+                    links.append(HomeLink(label=_("User accounts"),
+                                          url=reverse("admin:accounts_user_changelist")))
+                if user.has_perm("workcalendar.view_specialday"):
+                    links.append(HomeLink(label=_("Holidays and make-up working days"),
+                                          url=reverse("admin:workcalendar_specialday_changelist")))
+                if user.has_perm("core.view_systemparameter"):
+                    links.append(HomeLink(label=_("Business parameters"),
+                                          url=reverse("admin:core_systemparameter_changelist")))
+                if user.has_perm("axes.view_accessattempt"):
+                    links.append(HomeLink(label=_("Locked accounts and failed logins"),
+                                          url=reverse("admin:axes_accessattempt_changelist")))
+                sections.append(HomeSection(title=_("System administration"), order=80, links=links))
+            return sections
+
+        register_home(home)

@@ -1,0 +1,36 @@
+"""Load the demo data set (idempotent: each part is recorded and skipped the second time)."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from zhongyuan_cppcc.core.models import DemoDataset
+
+# Each module has load(*, stdout); order matters (members before proposals, …).
+DEMO_LOADERS = [
+    ("accounts", "zhongyuan_cppcc.core.demo"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts and demo data. Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--only", action="append", default=[], help="Load only these parts.")
+
+    def handle(self, *args, only, **options):
+        if not settings.DEMO_ACCOUNTS_ALLOWED:
+            raise CommandError("Demo data is disabled in these settings (DEMO_ACCOUNTS_ALLOWED=False).")
+        for name, module_path in DEMO_LOADERS:
+            if only and name not in only:
+                continue
+            if DemoDataset.objects.filter(name=name).exists():
+                self.stdout.write(f"demo data '{name}': already loaded")
+                continue
+            module = import_module(module_path)
+            with transaction.atomic():
+                module.load(stdout=self.stdout)
+                DemoDataset.objects.create(name=name)
+            self.stdout.write(self.style.SUCCESS(f"demo data '{name}': loaded"))

@@ -1,0 +1,90 @@
+"""Business parameters with defaults in code and overrides in the SystemParameter table.
+
+Apps declare their parameters once (`declare(...)` in the app's parameters.py, imported from
+AppConfig.ready) and read them with `get_parameter(key)`.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    default: Any
+    label: str | Promise
+    kind: type = int
+    minimum: int | None = 0
+    maximum: int | None = None
+
+    def coerce(self, value: Any) -> Any:
+        try:
+            if self.kind is int:
+                value = int(value)
+            elif self.kind is float:
+                value = float(value)
+            elif self.kind is bool:
+                value = value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+            elif self.kind is list:
+                value = [int(v) for v in (value if isinstance(value, list) else str(value).split(","))]
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(f"{self.key}: {value!r}") from exc
+        if self.kind in (int, float):
+            if self.minimum is not None and value < self.minimum:
+                raise ValidationError(f"{self.key} < {self.minimum}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValidationError(f"{self.key} > {self.maximum}")
+        return value
+
+
+REGISTRY: dict[str, Parameter] = {}
+
+
+def declare(key: str, default: Any, label, **options) -> Parameter:
+    parameter = Parameter(key=key, default=default, label=label, **options)
+    REGISTRY[key] = parameter
+    return parameter
+
+
+def get_parameter(key: str) -> Any:
+    """The stored value of a declared parameter, or its default."""
+    from .models import SystemParameter
+
+    parameter = REGISTRY[key]
+    row = SystemParameter.objects.filter(key=key).values_list("value", flat=True).first()
+    if row is None:
+        return parameter.default
+    try:
+        return parameter.coerce(row)
+    except ValidationError:
+        return parameter.default
+
+
+def get_parameters(prefix: str) -> dict[str, Any]:
+    """All declared parameters under a prefix, in one query."""
+    from .models import SystemParameter
+
+    values = {p.key: p.default for p in REGISTRY.values() if p.key.startswith(prefix)}
+    for key, value in SystemParameter.objects.filter(key__startswith=prefix).values_list("key", "value"):
+        if key in REGISTRY:
+            try:
+                values[key] = REGISTRY[key].coerce(value)
+            except ValidationError:
+                pass
+    return values
+
+
+def set_parameter(*, key: str, value: Any, actor=None) -> Any:
+    from zhongyuan_cppcc.audit.services import audit_record
+
+    from .models import SystemParameter
+
+    parameter = REGISTRY[key]
+    value = parameter.coerce(value)
+    SystemParameter.objects.update_or_create(key=key, defaults={"value": value})
+    audit_record(action="core.parameter_changed", actor=actor, object_type="core.systemparameter",
+                 object_id=key, details={"value": value})
+    return value
