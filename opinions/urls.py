@@ -1,3 +1,7 @@
+from django.urls import path
+
+from . import views
+
 app_name = "opinions"
 
-urlpatterns: list = []
+urlpatterns = [path("", views.MyReportListView.as_view(), name="report-list")]

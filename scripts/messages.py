@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Translation catalogues (English msgids, Simplified Chinese msgstrs).
 
-    messages.py update    extract strings into every catalogue (needs GNU gettext's xgettext)
+    messages.py update [--only DIR ...]
+                          extract strings into the catalogues (needs GNU gettext's xgettext);
+                          with --only, only the catalogues under those top-level dirs change
+                          (DIR: locale for the project package and templates/, or an app name)
     messages.py compile   compile every .po into .mo with polib (no gettext needed)
     messages.py check     extract into a scratch copy and list strings without a translation
 
@@ -84,7 +87,23 @@ def check() -> list[str]:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
     if command == "update":
-        makemessages(ROOT)
+        only = [a for a in sys.argv[2:] if a != "--only"]
+        if not only:
+            makemessages(ROOT)
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                copy = Path(scratch) / "src"
+                copy.mkdir()
+                shutil.copy2(ROOT / "manage.py", copy / "manage.py")
+                for name in SOURCE_DIRS + ["locale"]:
+                    shutil.copytree(ROOT / name, copy / name,
+                                    ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+                makemessages(copy)
+                for po in catalogues(copy):
+                    rel = po.relative_to(copy)
+                    top = "locale" if rel.parts[0] == "locale" else rel.parts[0]
+                    if top in only:
+                        shutil.copy2(po, ROOT / rel)
         problems = untranslated(ROOT)
         print("\n".join(problems) or "every string is translated")
     elif command == "compile":

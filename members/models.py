@@ -1,0 +1,346 @@
+"""Member records, the organisations the whole product points at, and the duty-performance ledger."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# --- Organisations -----------------------------------------------------------------------------------
+
+
+class Party(models.Model):
+    """A political party or 无党派 (the ten of DESIGN.md §7)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    short_name = models.CharField(_("short name"), max_length=10, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cpc(self) -> bool:
+        return self.name == "中国共产党"
+
+
+class Sector(models.Model):
+    """A 界别 (sector group)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialCommittee(models.Model):
+    """A 专门委员会 of the CPPCC."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("special committee")
+        verbose_name_plural = _("special committees")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(models.Model):
+    """One of the 14 streets (街道); each has a street working committee (街道政协工委)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    street = models.ForeignKey(Street, verbose_name=_("street"), on_delete=models.PROTECT,
+                               related_name="communities")
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["street__order", "name"]
+        constraints = [models.UniqueConstraint(fields=["street", "name"], name="community_unique_in_street")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("Government department")
+    STREET_OFFICE = "street_office", _("Street office")
+    OTHER = "other", _("Other organisation")
+
+
+class HandlingUnit(models.Model):
+    """A 承办单位: a district government department or street office that replies to proposals."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    street = models.ForeignKey(Street, verbose_name=_("street"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="offices")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("officers"), blank=True,
+                                      related_name="handling_units")
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Term(models.Model):
+    """A term (届) of the district CPPCC, e.g. the 10th (2022–2026)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"第{chinese_numeral(self.number)}届"
+
+
+class PlenarySession(models.Model):
+    """A plenary session (次会议) of a term; proposals filed in its window are session proposals."""
+
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    proposals_open_on = models.DateField(_("session proposals accepted from"))
+    proposals_close_on = models.DateField(_("session proposal deadline"))
+
+    class Meta:
+        verbose_name = _("plenary session")
+        verbose_name_plural = _("plenary sessions")
+        ordering = ["-opens_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="session_unique_in_term"),
+            models.CheckConstraint(condition=Q(proposals_open_on__lte=models.F("proposals_close_on")),
+                                   name="session_window_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}第{chinese_numeral(self.number)}次会议"
+
+    @property
+    def year(self) -> int:
+        return self.opens_on.year
+
+
+# --- Members ----------------------------------------------------------------------------------------
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class MemberStatus(models.TextChoices):
+    SERVING = "serving", _("Serving")
+    RESIGNED = "resigned", _("Resigned")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Member(models.Model):
+    """A CPPCC member (委员). The ID number is stored encrypted; see members/personal_data.py."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="member")
+    name = models.CharField(_("name"), max_length=30)
+    # Derived from the name on save (pypinyin); used for sorting and for pinyin / initials search.
+    name_pinyin = models.CharField(_("pinyin"), max_length=120, blank=True, db_index=True)
+    name_initials = models.CharField(_("initials"), max_length=30, blank=True, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    ethnic_group = models.CharField(_("ethnic group"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
+    party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="members")
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT,
+                               related_name="members")
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    terms = models.ManyToManyField(Term, verbose_name=_("terms"), through="TermMembership",
+                                   related_name="members")
+    is_standing_committee = models.BooleanField(_("standing-committee member"), default=False)
+    special_committees = models.ManyToManyField(SpecialCommittee, verbose_name=_("special committees"),
+                                                blank=True, related_name="members")
+    street = models.ForeignKey(Street, verbose_name=_("street working committee"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices,
+                              default=MemberStatus.SERVING, db_index=True)
+    photo = models.FileField(_("photo"), upload_to="member-photos/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name_pinyin", "id"]
+        permissions = [
+            ("view_full_personal_data", _("Can see full ID and mobile numbers")),
+            ("export_member", _("Can export members")),
+            ("import_member", _("Can import members")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TermMembership(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="term_memberships")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="memberships")
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("term membership")
+        verbose_name_plural = _("term memberships")
+        constraints = [models.UniqueConstraint(fields=["member", "term"], name="one_membership_per_term")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.term}"
+
+
+class Visit(models.Model):
+    """走访联络: staff visit a member outside the CPC."""
+
+    date = models.DateField(_("date"), db_index=True)
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT,
+                               related_name="visits")
+    visitors = models.CharField(_("visitors"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.member}"
+
+
+# --- Duty-performance ledger (履职档案) -------------------------------------------------------------
+
+
+class LedgerKind(models.TextChoices):
+    PROPOSAL = "proposal", _("Proposals")
+    OPINION = "opinion", _("Opinion reports")
+    MEETING = "meeting", _("Meetings")
+    CONSULTATION = "consultation", _("Consultations")
+    SUPERVISION = "supervision", _("Democratic supervision")
+    RESEARCH = "research", _("Research and inspections")
+    STUDY = "study", _("Study sessions")
+    VISIT = "visit", _("Visits")
+    CONTRIBUTION = "contribution", _("Social contributions")
+
+
+class LedgerRule(models.Model):
+    """Points per event of a kind and sub-kind, with an annual cap. Scores are derived from these."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=LedgerKind.choices)
+    subkind = models.CharField(_("sub-kind"), max_length=40)
+    label = models.CharField(_("description"), max_length=100)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    annual_cap = models.DecimalField(_("annual cap"), max_digits=7, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, default="次")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("points rule")
+        verbose_name_plural = _("points rules")
+        ordering = ["kind", "subkind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "subkind"], name="one_rule_per_subkind")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class LedgerEvent(models.Model):
+    """One duty event of a member. Points come from the matching LedgerRule unless overridden."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="ledger_events")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LedgerKind.choices)
+    subkind = models.CharField(_("sub-kind"), max_length=40)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    source_id = models.CharField(max_length=64, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    points_override = models.DecimalField(_("points (override)"), max_digits=6, decimal_places=2,
+                                          null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger event")
+        verbose_name_plural = _("ledger events")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["member", "date"]),
+            models.Index(fields=["date", "kind", "subkind"]),
+            models.Index(fields=["source_type", "source_id"]),
+        ]
+        constraints = [
+            # One live event per member, kind, sub-kind and source: recording twice is idempotent.
+            models.UniqueConstraint(
+                fields=["member", "kind", "subkind", "source_type", "source_id"],
+                condition=Q(withdrawn_at__isnull=True) & Q(source_type__isnull=False),
+                name="one_live_event_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.date} {self.kind}/{self.subkind}"
+
+
+def chinese_numeral(n: int) -> str:
+    """1..99 as Chinese numerals (十, 十一, 二十三)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
