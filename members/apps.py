@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,26 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
+        from zhongyuan_cppcc.dashboard.registry import register_panel
+
+        from . import parameters  # noqa: F401 - declares the module's business parameters
+        from .home import home_sections
+        from .panels import dashboard_panels
+
+        register_nav(NavItem(label=_("Members"), url_name="members:member-list",
+                             permission="members.view_member", order=50, icon="people"))
+        register_nav(NavItem(label=_("My record"), url_name="members:my-record",
+                             permission="members.view_own_record", order=51, icon="person-badge"))
+        register_home(home_sections)
+        register_panel(dashboard_panels)
+        # Picks up imports whose task was lost while Redis was down (the beat schedule is a plain
+        # dict in settings, read when beat starts).
+        settings.CELERY_BEAT_SCHEDULE.setdefault("members-import-resume", {
+            "task": "members.tasks.member_import_resume",
+            "schedule": timedelta(minutes=3),
+        })

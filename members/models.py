@@ -1,11 +1,15 @@
 """Member records, the organisations the whole product points at, and the duty-performance ledger."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from zhongyuan_cppcc.core.masking import mask_mobile
 
 # --- Organisations -----------------------------------------------------------------------------------
 
@@ -190,6 +194,8 @@ class Member(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # First three and last four characters only: what lists and exports show without decrypting.
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
     party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="members")
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT,
@@ -206,6 +212,8 @@ class Member(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices,
                               default=MemberStatus.SERVING, db_index=True)
     photo = models.FileField(_("photo"), upload_to="member-photos/", blank=True)
+    # Lower-case name, compact pinyin, initials and employer (members/pinyin.py), set by the services.
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -221,6 +229,14 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def mobile_masked(self) -> str:
+        return mask_mobile(self.mobile)
+
+    @property
+    def is_cpc(self) -> bool:
+        return self.party.is_cpc
 
 
 class TermMembership(models.Model):
@@ -344,3 +360,210 @@ def chinese_numeral(n: int) -> str:
         return digits[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+# --- Meetings and activities recorded directly by staff ----------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    PLENARY = "plenary", _("Plenary session")
+    STANDING = "standing", _("Standing-committee meeting")
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+class Meeting(models.Model):
+    """A plenary session or standing-committee meeting whose attendance goes to the ledger."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    date = models.DateField(_("date"), db_index=True)
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="meetings")
+    plenary_session = models.ForeignKey(PlenarySession, verbose_name=_("plenary session"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="meetings")
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @staticmethod
+    def subkind_for(kind: str, status: str) -> str:
+        """Ledger sub-kind of an attendance status, e.g. ('standing', 'absent') -> 'standing_absent'."""
+        return f"{kind}_{status}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.member} {self.status}"
+
+
+class Activity(models.Model):
+    """A study session, research trip, inspection, visit or contribution with its participants.
+    The participants are the live ledger events whose source is this activity."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=LedgerKind.choices)
+    subkind = models.CharField(_("sub-kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=120)
+    date = models.DateField(_("date"), db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Excellent-member evaluation -----------------------------------------------------------------------
+
+
+class ExcellentShortlist(models.Model):
+    """The excellent-member shortlist of one year: the top N % proposed automatically, then adjusted
+    by hand. Scores and ranks are snapshots taken when the list is generated."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    percent = models.DecimalField(_("top percentage"), max_digits=5, decimal_places=2)
+    eligible_count = models.PositiveIntegerField(_("eligible members"), default=0)
+    slots = models.PositiveIntegerField(_("places"), default=0)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True)
+    finalized_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("excellent-member shortlist")
+        verbose_name_plural = _("excellent-member shortlists")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalized_at is not None
+
+
+class EntryOrigin(models.TextChoices):
+    AUTO = "auto", _("Top of the ranking")
+    MANUAL = "manual", _("Added by hand")
+
+
+class ExcellentEntry(models.Model):
+    shortlist = models.ForeignKey(ExcellentShortlist, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="excellent_entries")
+    origin = models.CharField(_("origin"), max_length=10, choices=EntryOrigin.choices)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, default=0)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    excluded = models.BooleanField(_("excluded"), default=False)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        ordering = ["excluded", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["shortlist", "member"], name="one_entry_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.shortlist} {self.member}"
+
+
+# --- Excel import ---------------------------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    VALIDATING = "validating", _("Checking rows")
+    IMPORTING = "importing", _("Importing")
+    SUCCEEDED = "succeeded", _("Imported")
+    REJECTED = "rejected", _("Rejected: rows with errors")
+    FAILED = "failed", _("Failed")
+
+
+def import_upload_path(instance, filename: str) -> str:
+    """A random name: the uploaded workbook holds ID numbers, its name must not leak anything."""
+    return f"member-imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One uploaded member workbook. Progress is stored here so the page can poll it and the result
+    stays viewable; the uploaded file is deleted once the job has finished (it holds ID numbers)."""
+
+    FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+    file = models.FileField(upload_to=import_upload_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    run_async = models.BooleanField(default=False)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.PENDING, db_index=True)
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # [{"row": 5, "column": "身份证号", "message": "…"}]; ID numbers in messages are masked.
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.SUCCEEDED:
+            return 100
+        if not self.total_rows:
+            return 0
+        # Checking is the first half of the work, writing the second.
+        done = self.processed_rows + (self.total_rows if self.status == ImportStatus.IMPORTING else 0)
+        return min(99, int(done * 50 / self.total_rows))

@@ -1,3 +1,49 @@
+from django.urls import path
+
+from . import views
+
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.MemberListView.as_view(), name="member-list"),
+    path("new/", views.MemberCreateView.as_view(), name="member-create"),
+    path("export/", views.MemberExportView.as_view(), name="member-export"),
+    path("me/", views.MyRecordView.as_view(), name="my-record"),
+    path("<int:pk>/", views.MemberDetailView.as_view(), name="member-detail"),
+    path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member-update"),
+    path("<int:pk>/reveal/", views.MemberRevealView.as_view(), name="member-reveal"),
+    path("<int:pk>/photo/", views.MemberPhotoView.as_view(), name="member-photo"),
+    path("<int:pk>/record/", views.MemberRecordView.as_view(), name="member-record"),
+    path("<int:pk>/events/new/", views.EventCreateView.as_view(), name="event-create"),
+    path("events/<int:pk>/withdraw/", views.EventWithdrawView.as_view(), name="event-withdraw"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template/", views.ImportTemplateView.as_view(), name="import-template"),
+    path("import/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
+    path("import/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import-progress"),
+    path("visits/", views.VisitListView.as_view(), name="visit-list"),
+    path("visits/new/", views.VisitCreateView.as_view(), name="visit-create"),
+    path("visits/<int:pk>/edit/", views.VisitUpdateView.as_view(), name="visit-update"),
+    path("rules/", views.RuleListView.as_view(), name="rule-list"),
+    path("rules/new/", views.RuleCreateView.as_view(), name="rule-create"),
+    path("rules/<int:pk>/edit/", views.RuleUpdateView.as_view(), name="rule-update"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("activities/", views.ActivityListView.as_view(), name="activity-list"),
+    path("activities/new/", views.ActivityCreateView.as_view(), name="activity-create"),
+    path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity-detail"),
+    path("ranking/", views.RankingView.as_view(), name="ranking"),
+    path("ranking/export/", views.RankingExportView.as_view(), name="ranking-export"),
+    path("excellent/", views.ShortlistIndexView.as_view(), name="shortlist-index"),
+    path("excellent/generate/", views.ShortlistGenerateView.as_view(), name="shortlist-generate"),
+    path("excellent/<int:year>/", views.ShortlistDetailView.as_view(), name="shortlist-detail"),
+    path("excellent/<int:year>/add/", views.ShortlistAddView.as_view(), name="shortlist-add"),
+    path("excellent/<int:year>/finalize/", views.ShortlistFinalizeView.as_view(), name="shortlist-finalize"),
+    path("excellent/<int:year>/reopen/", views.ShortlistFinalizeView.as_view(reopen=True), name="shortlist-reopen"),
+    path("excellent/<int:year>/export/", views.ShortlistExportView.as_view(), name="shortlist-export"),
+    path("excellent/entries/<int:pk>/exclude/", views.ShortlistExcludeView.as_view(), name="shortlist-exclude"),
+    path("organisations/", views.OrganisationsView.as_view(), name="organisations"),
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
+    path("units/new/", views.UnitFormView.as_view(), name="unit-create"),
+    path("units/<int:pk>/edit/", views.UnitFormView.as_view(), name="unit-update"),
+]

@@ -1,0 +1,61 @@
+"""Who may do what in the members module.
+
+`members.view_full_personal_data` is deliberately not a rule: it is a database permission the
+security administrator grants to named accounts (user permissions in the admin), checked by
+Django's ModelBackend, so that no role sees full ID numbers just by being that role.
+"""
+
+import rules
+
+from zhongyuan_cppcc.accounts.predicates import is_leader, is_member, is_member_officer, is_sysadmin
+
+
+@rules.predicate
+def is_own_member(user, member) -> bool:
+    """The member record linked to this user account."""
+    return bool(member is not None and user.is_authenticated and member.user_id == user.pk)
+
+
+manages_members = is_member_officer
+reads_members = is_member_officer | is_leader
+
+rules.add_perm("members.view_member", reads_members | is_own_member)
+rules.add_perm("members.add_member", manages_members)
+rules.add_perm("members.change_member", manages_members)
+rules.add_perm("members.export_member", reads_members)
+rules.add_perm("members.import_member", manages_members)
+rules.add_perm("members.view_importjob", manages_members)
+
+# The performance record of a member (ledger events, points, rank band).
+rules.add_perm("members.view_ledgerevent", reads_members | is_own_member)
+rules.add_perm("members.add_ledgerevent", manages_members)
+rules.add_perm("members.view_own_record", is_member)
+rules.add_perm("members.view_ranking", reads_members)
+rules.add_perm("members.view_ledgerrule", reads_members)
+rules.add_perm("members.add_ledgerrule", manages_members)
+rules.add_perm("members.change_ledgerrule", manages_members)
+rules.add_perm("members.view_meeting", reads_members)
+rules.add_perm("members.add_meeting", manages_members)
+rules.add_perm("members.change_meeting", manages_members)
+rules.add_perm("members.view_activity", reads_members)
+rules.add_perm("members.add_activity", manages_members)
+rules.add_perm("members.change_activity", manages_members)
+rules.add_perm("members.view_excellentshortlist", reads_members)
+rules.add_perm("members.change_excellentshortlist", manages_members)
+
+rules.add_perm("members.view_visit", reads_members)
+rules.add_perm("members.add_visit", manages_members)
+rules.add_perm("members.change_visit", manages_members)
+
+rules.add_perm("members.view_handlingunit", reads_members | is_sysadmin)
+rules.add_perm("members.add_handlingunit", manages_members | is_sysadmin)
+rules.add_perm("members.change_handlingunit", manages_members | is_sysadmin)
+
+# Reference data (parties, sectors, committees, streets, communities, terms, plenary sessions) is
+# configuration: the system administrator keeps it in the admin. Nobody deletes it (PROTECT).
+for _model in ("party", "sector", "specialcommittee", "street", "community", "term", "plenarysession"):
+    rules.add_perm(f"members.view_{_model}", is_sysadmin | reads_members)
+    rules.add_perm(f"members.add_{_model}", is_sysadmin)
+    rules.add_perm(f"members.change_{_model}", is_sysadmin)
+# The admin shows the app to whoever has this module permission.
+rules.add_perm("members", is_sysadmin)

@@ -1,0 +1,324 @@
+"""Annual scores, derived at query time from live ledger events × points rules, with annual caps.
+
+Nothing here is stored: a changed rule changes every score computed afterwards. The capping rule
+(per member, per year, per kind and sub-kind: the sum of points is clipped to ±annual cap) is
+written once in SQL (`_SCORED_CTE`, for rankings) and once in Python (`capped`, for one member's
+breakdown); tests check that both agree.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from zhongyuan_cppcc.core.parameters import get_parameters
+
+from .models import LedgerEvent, LedgerKind, LedgerRule, Member
+
+ZERO = Decimal("0")
+TWO_PLACES = Decimal("0.01")
+
+
+class Grade:
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    COMPETENT = "competent"
+    NOT_COMPETENT = "not_competent"
+
+    LABELS = {
+        EXCELLENT: _("Excellent"),
+        GOOD: _("Good"),
+        COMPETENT: _("Competent"),
+        NOT_COMPETENT: _("Not competent"),
+    }
+    ORDER = [EXCELLENT, GOOD, COMPETENT, NOT_COMPETENT]
+
+
+@dataclass(frozen=True)
+class GradeThresholds:
+    excellent: Decimal
+    good: Decimal
+    competent: Decimal
+
+    def grade(self, score: Decimal) -> str:
+        if score >= self.excellent:
+            return Grade.EXCELLENT
+        if score >= self.good:
+            return Grade.GOOD
+        if score >= self.competent:
+            return Grade.COMPETENT
+        return Grade.NOT_COMPETENT
+
+    def bounds(self, grade: str) -> tuple[Decimal | None, Decimal | None]:
+        """(lowest score included, lowest score excluded) of a grade."""
+        return {
+            Grade.EXCELLENT: (self.excellent, None),
+            Grade.GOOD: (self.good, self.excellent),
+            Grade.COMPETENT: (self.competent, self.good),
+            Grade.NOT_COMPETENT: (None, self.competent),
+        }[grade]
+
+
+def grade_thresholds() -> GradeThresholds:
+    values = get_parameters("members.grade_")
+    return GradeThresholds(
+        excellent=Decimal(values["members.grade_excellent_min"]),
+        good=Decimal(values["members.grade_good_min"]),
+        competent=Decimal(values["members.grade_competent_min"]),
+    )
+
+
+def grade_label(grade: str) -> str:
+    return str(Grade.LABELS[grade])
+
+
+def capped(raw: Decimal, cap: Decimal | None) -> Decimal:
+    """Clip a sum of points to ±cap (deductions are capped like additions)."""
+    if cap is None:
+        return raw
+    if raw > cap:
+        return cap
+    if raw < -cap:
+        return -cap
+    return raw
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def rank_band(rank: int | None, total: int) -> str:
+    if not rank or not total:
+        return ""
+    share = rank / total
+    if share <= 0.10:
+        return str(_("Top 10%"))
+    if share <= 0.25:
+        return str(_("Top 25%"))
+    if share <= 0.50:
+        return str(_("Top 50%"))
+    return str(_("Lower half"))
+
+
+# --- Rankings (SQL, one query) ----------------------------------------------------------------------
+
+_SCORED_CTE = """
+scored AS (
+    SELECT e.member_id AS member_id,
+           SUM(COALESCE(e.points_override, r.points, 0)) AS raw,
+           MAX(r.annual_cap) AS cap
+    FROM {event} e
+    LEFT JOIN {rule} r ON r.kind = e.kind AND r.subkind = e.subkind
+    WHERE e.withdrawn_at IS NULL AND e.date >= %s AND e.date < %s {member_filter}
+    GROUP BY e.member_id, e.kind, e.subkind
+),
+totals AS (
+    SELECT member_id,
+           SUM(CASE WHEN cap IS NULL THEN raw
+                    WHEN raw > cap THEN cap
+                    WHEN raw < -cap THEN -cap
+                    ELSE raw END) AS score
+    FROM scored
+    GROUP BY member_id
+)"""
+
+
+@dataclass
+class RankedMember:
+    id: int
+    name: str
+    name_pinyin: str
+    party: str
+    sector: str
+    street: str
+    employer: str
+    is_standing_committee: bool
+    score: Decimal
+    rank: int
+    grade: str = ""
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade) if self.grade else ""
+
+
+@dataclass
+class Ranking:
+    year: int
+    rows: list[RankedMember]
+    total: int  # members ranked (after the member filters)
+    matching: int  # rows matching the grade filter, for pagination
+    grade_counts: dict[str, int] = field(default_factory=dict)
+    thresholds: GradeThresholds | None = None
+
+
+def annual_ranking(
+    *,
+    year: int,
+    members: QuerySet[Member],
+    grade: str | None = None,
+    member_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Ranking:
+    """Rank `members` by their score in `year`, in one SQL query.
+
+    Ranks (standard competition ranking: 1, 2, 2, 4) are computed over all of `members`; the grade
+    filter, `member_id`, `limit` and `offset` then select the rows returned. Grade counts of the
+    whole ranked set come back in the same query (window aggregates).
+    """
+    thresholds = grade_thresholds()
+    start, end = year_bounds(year)
+    member_sql, member_params = members.order_by().values("pk").query.sql_with_params()
+    tables = {
+        "event": LedgerEvent._meta.db_table,
+        "rule": LedgerRule._meta.db_table,
+        "member": Member._meta.db_table,
+        "party": Member.party.field.related_model._meta.db_table,
+        "sector": Member.sector.field.related_model._meta.db_table,
+        "street": Member.street.field.related_model._meta.db_table,
+    }
+    score = "COALESCE(t.score, 0)"
+    cte = _SCORED_CTE.format(member_filter=f"AND e.member_id IN ({member_sql})", **tables)
+    sql = f"""
+WITH {cte},
+ranked AS (
+    SELECT m.id, m.name, m.name_pinyin, m.employer, m.is_standing_committee,
+           p.short_name AS party, s.name AS sector, COALESCE(st.name, '') AS street,
+           {score} AS score,
+           RANK() OVER (ORDER BY {score} DESC) AS rank,
+           COUNT(*) OVER () AS total,
+           SUM(CASE WHEN {score} >= %s THEN 1 ELSE 0 END) OVER () AS n_excellent,
+           SUM(CASE WHEN {score} >= %s AND {score} < %s THEN 1 ELSE 0 END) OVER () AS n_good,
+           SUM(CASE WHEN {score} >= %s AND {score} < %s THEN 1 ELSE 0 END) OVER () AS n_competent
+    FROM {tables['member']} m
+    JOIN {tables['party']} p ON p.id = m.party_id
+    JOIN {tables['sector']} s ON s.id = m.sector_id
+    LEFT JOIN {tables['street']} st ON st.id = m.street_id
+    LEFT JOIN totals t ON t.member_id = m.id
+    WHERE m.id IN ({member_sql})
+)
+SELECT id, name, name_pinyin, party, sector, street, employer, is_standing_committee, score, rank,
+       total, n_excellent, n_good, n_competent, COUNT(*) OVER () AS matching
+FROM ranked
+WHERE 1 = 1 {{grade_filter}} {{member_filter}}
+ORDER BY score DESC, name_pinyin, id
+{{limit}}"""
+    params: list = [start, end, *member_params,
+                    thresholds.excellent, thresholds.good, thresholds.excellent,
+                    thresholds.competent, thresholds.good, *member_params]
+    grade_filter = ""
+    if grade in Grade.LABELS:
+        low, high = thresholds.bounds(grade)
+        if low is not None:
+            grade_filter += " AND score >= %s"
+            params.append(low)
+        if high is not None:
+            grade_filter += " AND score < %s"
+            params.append(high)
+    member_filter = ""
+    if member_id is not None:
+        member_filter = " AND id = %s"
+        params.append(member_id)
+    limit_sql = ""
+    if limit is not None:
+        limit_sql = "LIMIT %s OFFSET %s"
+        params += [limit, offset]
+    sql = sql.replace("{grade_filter}", grade_filter).replace("{member_filter}", member_filter)
+    sql = sql.replace("{limit}", limit_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    rows: list[RankedMember] = []
+    total = matching = 0
+    counts = {g: 0 for g in Grade.ORDER}
+    for rec in records:
+        (pk, name, pinyin, party, sector, street, employer, standing, raw_score, rank,
+         total, n_exc, n_good, n_comp, matching) = rec
+        value = _decimal(raw_score)
+        rows.append(RankedMember(
+            id=pk, name=name, name_pinyin=pinyin, party=party, sector=sector, street=street,
+            employer=employer, is_standing_committee=bool(standing), score=value, rank=int(rank),
+            grade=thresholds.grade(value),
+        ))
+        counts = {Grade.EXCELLENT: int(n_exc), Grade.GOOD: int(n_good), Grade.COMPETENT: int(n_comp)}
+        counts[Grade.NOT_COMPETENT] = int(total) - sum(counts.values())
+    if not records and (grade or member_id is not None or offset):
+        # The filters left nothing; the set sizes still matter for the page (rare, one more query).
+        whole = annual_ranking(year=year, members=members, limit=1)
+        total, counts = whole.total, whole.grade_counts
+    return Ranking(year=year, rows=rows, total=int(total), matching=int(matching), grade_counts=counts,
+                   thresholds=thresholds)
+
+
+def _decimal(value) -> Decimal:
+    if value is None:
+        return ZERO
+    return Decimal(str(value)).quantize(TWO_PLACES)
+
+
+# --- One member's breakdown (ORM + Python capping) ---------------------------------------------------
+
+
+@dataclass
+class KindTotal:
+    kind: str
+    label: str
+    count: int
+    points: Decimal
+
+
+@dataclass
+class YearBreakdown:
+    year: int
+    score: Decimal
+    grade: str
+    by_kind: list[KindTotal]
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade)
+
+
+def member_breakdown(*, member: Member, years: list[int]) -> dict[int, YearBreakdown]:
+    """Score, grade and points by kind of one member for each of `years` (two queries)."""
+    thresholds = grade_thresholds()
+    rules = {(r.kind, r.subkind): r for r in LedgerRule.objects.all()}
+    if not years:
+        return {}
+    rows = (
+        LedgerEvent.objects.filter(member=member, withdrawn_at__isnull=True,
+                                   date__gte=date(min(years), 1, 1), date__lt=date(max(years) + 1, 1, 1))
+        .annotate(year=ExtractYear("date"))
+        .values("year", "kind", "subkind")
+        .annotate(
+            n=Count("id"),
+            override_sum=Sum("points_override"),
+            n_plain=Count("id", filter=Q(points_override__isnull=True)),
+        )
+    )
+    per_year: dict[int, dict[str, list]] = {y: {} for y in years}
+    for row in rows:
+        if row["year"] not in per_year:
+            continue
+        rule = rules.get((row["kind"], row["subkind"]))
+        points = rule.points if rule else ZERO
+        raw = (row["override_sum"] or ZERO) + points * (row["n_plain"] or 0)
+        value = capped(Decimal(raw), rule.annual_cap if rule else None)
+        bucket = per_year[row["year"]].setdefault(row["kind"], [0, ZERO])
+        bucket[0] += row["n"]
+        bucket[1] += value
+    result: dict[int, YearBreakdown] = {}
+    labels = dict(LedgerKind.choices)
+    for year in years:
+        kinds = per_year[year]
+        by_kind = [KindTotal(kind=k, label=str(labels.get(k, k)), count=kinds[k][0],
+                             points=_decimal(kinds[k][1]))
+                   for k in LedgerKind.values if k in kinds]
+        total = _decimal(sum((k.points for k in by_kind), ZERO))
+        result[year] = YearBreakdown(year=year, score=total, grade=thresholds.grade(total), by_kind=by_kind)
+    return result
