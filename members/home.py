@@ -10,10 +10,10 @@ from zhongyuan_cppcc.core.registry import HomeLink, HomeSection
 def home_sections(user) -> list[HomeSection]:
     from .models import ImportJob, Member, MemberStatus, Visit
     from .scoring import annual_ranking, grade_label, member_breakdown
-    from .selectors import eligible_members_for_year, member_of_user
+    from .selectors import default_year, eligible_members_for_year, member_of_user
 
     sections: list[HomeSection] = []
-    year = timezone.localdate().year
+    this_year = timezone.localdate().year
     if user.has_perm("members.view_own_record"):
         member = member_of_user(user)
         if member is None:
@@ -23,6 +23,7 @@ def home_sections(user) -> list[HomeSection]:
                                         links=[HomeLink(label=_("My performance record"),
                                                         url=reverse("members:my-record"))]))
         else:
+            year = default_year(member)
             current = member_breakdown(member=member, years=[year])[year]
             ranking = annual_ranking(year=year, members=eligible_members_for_year(year), member_id=member.pk)
             note = _("%(year)s: %(score)s points, %(grade)s.") % {
@@ -32,7 +33,7 @@ def home_sections(user) -> list[HomeSection]:
                                                                    "total": ranking.total}
             sections.append(HomeSection(title=_("My performance record"), order=20, note=note, links=[
                 HomeLink(label=_("My performance record"), url=reverse("members:my-record")),
-                HomeLink(label=_("Events recorded this year"), url=reverse("members:my-record"),
+                HomeLink(label=_("Events recorded in %(year)s") % {"year": year}, url=reverse("members:my-record"),
                          count=sum(k.count for k in current.by_kind)),
             ]))
     if user.has_perm("members.change_member"):
@@ -42,7 +43,7 @@ def home_sections(user) -> list[HomeSection]:
                      count=Member.objects.filter(status=MemberStatus.SERVING).count()),
             HomeLink(label=_("Import members from Excel"), url=reverse("members:import"), count=running or None),
             HomeLink(label=_("Visits to members outside the CPC"), url=reverse("members:visit-list"),
-                     count=Visit.objects.filter(date__year=year).count()),
+                     count=Visit.objects.filter(date__year=this_year).count()),
             HomeLink(label=_("Meetings and attendance"), url=reverse("members:meeting-list")),
             HomeLink(label=_("Study, research, visits and contributions"), url=reverse("members:activity-list")),
             HomeLink(label=_("Annual ranking"), url=reverse("members:ranking")),

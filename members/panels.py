@@ -74,6 +74,6 @@ def dashboard_panels(user, year: int) -> list[Panel]:
         title=_("Top performers %(year)s") % {"year": year}, order=63,
         figures=[Figure(label=f"{row.rank}. {row.name}", value=f"{row.score:g}",
                         url=reverse("members:member-record", args=[row.id]) + f"?year={year}")
-                 for row in ranking.rows],
+                 for row in ranking.rows if row.score > 0],
     )
     return panels + [performance, top]

@@ -107,16 +107,17 @@ def rank_band(rank: int | None, total: int) -> str:
 # --- Rankings (SQL, one query) ----------------------------------------------------------------------
 
 _SCORED_CTE = """
-scored AS (
+scored AS MATERIALIZED (
     SELECT e.member_id AS member_id,
            SUM(COALESCE(e.points_override, r.points, 0)) AS raw,
            MAX(r.annual_cap) AS cap
     FROM {event} e
+    -- Events without a rule count their override only and have no cap, so they can share one group.
     LEFT JOIN {rule} r ON r.kind = e.kind AND r.subkind = e.subkind
-    WHERE e.withdrawn_at IS NULL AND e.date >= %s AND e.date < %s {member_filter}
-    GROUP BY e.member_id, e.kind, e.subkind
+    WHERE e.withdrawn_at IS NULL AND e.date >= %s AND e.date < %s
+    GROUP BY e.member_id, r.id
 ),
-totals AS (
+totals AS MATERIALIZED (
     SELECT member_id,
            SUM(CASE WHEN cap IS NULL THEN raw
                     WHEN raw > cap THEN cap
@@ -183,7 +184,10 @@ def annual_ranking(
         "street": Member.street.field.related_model._meta.db_table,
     }
     score = "COALESCE(t.score, 0)"
-    cte = _SCORED_CTE.format(member_filter=f"AND e.member_id IN ({member_sql})", **tables)
+    # The year's totals are computed for everybody once (one pass over the year's events, hashed by
+    # member) and then joined to the chosen members; filtering the events by the member subquery
+    # instead makes the planner re-run that subquery per event when statistics are stale.
+    cte = _SCORED_CTE.format(**tables)
     sql = f"""
 WITH {cte},
 ranked AS (
@@ -208,7 +212,7 @@ FROM ranked
 WHERE 1 = 1 {{grade_filter}} {{member_filter}}
 ORDER BY score DESC, name_pinyin, id
 {{limit}}"""
-    params: list = [start, end, *member_params,
+    params: list = [start, end,
                     thresholds.excellent, thresholds.good, thresholds.excellent,
                     thresholds.competent, thresholds.good, *member_params]
     grade_filter = ""

@@ -33,6 +33,17 @@ def current_term(today: date | None = None) -> Term | None:
             or Term.objects.order_by("-number").first())
 
 
+def default_year(member: Member | None = None) -> int:
+    """The latest year up to this one with a recorded event (of this member, if given): the year
+    rankings and records open on, so that early in a year they do not open on an empty page."""
+    today = timezone.localdate()
+    events = LedgerEvent.objects.filter(withdrawn_at__isnull=True, date__lte=today)
+    if member is not None:
+        events = events.filter(member=member)
+    latest = events.order_by("-date").values_list("date", flat=True).first()
+    return latest.year if latest else today.year
+
+
 def member_of_user(user) -> Member | None:
     if not user.is_authenticated:
         return None

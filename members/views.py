@@ -85,11 +85,12 @@ def _year_choices() -> list[int]:
 
 def _year_from(request, default: int | None = None) -> int:
     years = _year_choices()
+    fallback = default if default in years else years[0]
     try:
-        year = int(request.GET.get("year", default or years[0]))
+        year = int(request.GET.get("year") or fallback)
     except (TypeError, ValueError):
-        return years[0]
-    return year if year in years else years[0]
+        return fallback
+    return year if year in years else fallback
 
 
 class _CountOnly:
@@ -102,18 +103,18 @@ class _CountOnly:
         return self._count
 
 
-def _page(request, rows: list, count: int, per_page: int) -> Page:
-    paginator = Paginator(_CountOnly(count), per_page)
-    number = paginator.get_page(request.GET.get("page")).number if count else 1
-    return Page(rows, number, paginator)
-
-
-def _page_bounds(request, count_hint: int | None, per_page: int) -> tuple[int, int]:
+def _requested_page(request) -> int:
     try:
-        number = max(1, int(request.GET.get("page", 1)))
+        return max(1, int(request.GET.get("page", 1)))
     except (TypeError, ValueError):
-        number = 1
-    return (number - 1) * per_page, number
+        return 1
+
+
+def _page(request, rows: list, count: int, per_page: int) -> Page:
+    """A Page for includes/pagination.html around rows already fetched with LIMIT/OFFSET."""
+    paginator = Paginator(_CountOnly(count), per_page)
+    number = min(_requested_page(request), paginator.num_pages)
+    return Page(rows, number, paginator)
 
 
 class _FormPage:
@@ -283,7 +284,7 @@ class MemberExportView(PermissionRequiredMixin, View):
 
 def _record_context(request, member: Member) -> dict:
     years = selectors.member_years(member)
-    year = _year_from(request, default=years[0])
+    year = _year_from(request, default=selectors.default_year(member))
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     breakdown = member_breakdown(member=member, years=years)
@@ -730,14 +731,14 @@ class RankingView(PermissionRequiredMixin, TemplateView):
     per_page = 50
 
     def ranking(self, *, paginate: bool = True):
-        year = _year_from(self.request)
+        year = _year_from(self.request, default=selectors.default_year())
         form = RankingFilterForm(self.request.GET or None)
         filters = form.filters()
         members = selectors.member_list(user=self.request.user, filters=filters).filter(
             pk__in=selectors.eligible_members_for_year(year).values("pk"))
         grade = form.cleaned_data.get("grade") if form.is_valid() else ""
         if paginate:
-            offset, _number = _page_bounds(self.request, None, self.per_page)
+            offset = (_requested_page(self.request) - 1) * self.per_page
             result = annual_ranking(year=year, members=members, grade=grade or None, limit=self.per_page,
                                     offset=offset)
         else:
@@ -771,6 +772,7 @@ class ShortlistIndexView(PermissionRequiredMixin, TemplateView):
         context["shortlists"] = selectors.shortlists_visible_to(self.request.user).annotate(
             n=Count("entries", filter=~_excluded()))
         context["years"] = _year_choices()
+        context["default_year"] = selectors.default_year()
         context["form"] = ShortlistGenerateForm(initial={"percent": get_parameter("members.excellent_top_percent")})
         return context
 

@@ -13,6 +13,7 @@ LOADERS: list[tuple[str, str]] = [
     ("zhongyuan_cppcc.accounts.migrations.0002_create_roles", "create_roles"),
     ("zhongyuan_cppcc.calendar.migrations.0002_seed_calendar", "seed"),
     ("members.migrations.0002_reference_data", "load"),
+    ("members.migrations.0004_default_ledger_rules", "load"),
 ]
 
 

@@ -11,6 +11,9 @@ from zhongyuan_cppcc.core.models import DemoDataset
 # Each module has load(*, stdout); order matters (members before proposals, …).
 DEMO_LOADERS = [
     ("accounts", "zhongyuan_cppcc.core.demo"),
+    ("members", "members.demo"),
+    # Runs last: settles the 2023 evaluation after every other app's ledger events.
+    ("members-evaluation", "members.demo_evaluation"),
 ]
 
 
