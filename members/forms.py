@@ -171,9 +171,11 @@ class MemberForm(forms.Form):
         return photo
 
     def service_kwargs(self) -> dict:
+        """Empty photo, gender and birth date mean "keep" (or, for a new member, "from the ID number")."""
         data = dict(self.cleaned_data)
-        if not data.get("photo"):
-            data.pop("photo", None)
+        for key in ("photo", "gender", "birth_date"):
+            if not data.get(key):
+                data.pop(key, None)
         return data
 
 

@@ -5,6 +5,7 @@ beyond what the limits allow: openpyxl's read-only mode streams the sheet, the z
 checked before parsing (zip bombs), and reading stops at the first row past the row limit.
 """
 
+import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -160,7 +161,16 @@ def inspect_file(fileobj: IO[bytes], size: int) -> FileInfo:
     with _open_workbook(fileobj) as ws:
         _read_header(ws)
         declared = _declared_rows(ws)
-    if declared is not None and declared > get_parameter("members.import_max_rows"):
+        if declared is None:
+            # No dimension record (some writers omit it): count, but only up to what decides whether
+            # the file is small enough to import during the request.
+            limit = get_parameter("members.import_sync_max_rows")
+            try:
+                counted = sum(1 for _ in itertools.islice(ws.iter_rows(min_row=2, values_only=True), limit + 1))
+            except Exception as exc:  # noqa: BLE001
+                raise ImportFileError(_("The workbook cannot be read; it may be damaged.")) from exc
+            return FileInfo(rows_estimate=counted if counted <= limit else None)
+    if declared > get_parameter("members.import_max_rows"):
         raise _too_many_rows(declared)
     return FileInfo(rows_estimate=declared)
 

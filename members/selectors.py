@@ -158,7 +158,7 @@ def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     if not user.has_perm("members.view_meeting"):
         return Meeting.objects.none()
-    return Meeting.objects.select_related("term", "plenary_session").annotate(
+    return Meeting.objects.select_related("term", "plenary_session").order_by("-date", "-id").annotate(
         n_attended=Count("attendances", filter=Q(attendances__status="attended")),
         n_recorded=Count("attendances"),
     )

@@ -1,0 +1,42 @@
+"""Fixtures of the members tests."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.factories import make_user
+
+from .factories import MemberFactory, term10
+
+
+@pytest.fixture
+def term(db):
+    return term10()
+
+
+@pytest.fixture
+def officer(db):
+    return make_user("member_officer", username="officer", full_name="周文博")
+
+
+@pytest.fixture
+def leader(db):
+    return make_user("leader", username="leader")
+
+
+@pytest.fixture
+def full_data_officer(db):
+    """A member officer who also holds the dedicated permission for full personal data."""
+    user = make_user("member_officer", username="officer-full")
+    user.user_permissions.add(Permission.objects.get(codename="view_full_personal_data",
+                                                     content_type__app_label="members"))
+    return user
+
+
+@pytest.fixture
+def member_with_account(db):
+    return MemberFactory(name="王明远", with_account=True)
+
+
+@pytest.fixture
+def logged_in(client_for):
+    return client_for
