@@ -93,9 +93,9 @@ def build_template() -> Workbook:
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
         if column.key in ("id_number", "mobile", "birth_date"):
-            # Text format: Excel would otherwise round an 18-digit ID number to 15 significant digits.
-            for row in range(2, 1002):
-                ws.cell(row=row, column=index).number_format = "@"
+            # Text format for the whole column (no empty cells written, so the sheet's dimension stays
+            # the header row): Excel would otherwise round an 18-digit ID number to 15 digits.
+            ws.column_dimensions[letter].number_format = "@"
     ws.freeze_panes = "A2"
 
     options = wb.create_sheet(_("Options"))
@@ -161,6 +161,8 @@ def inspect_file(fileobj: IO[bytes], size: int) -> FileInfo:
     with _open_workbook(fileobj) as ws:
         _read_header(ws)
         declared = _declared_rows(ws)
+        if declared == 0:
+            raise ImportFileError(_("The sheet has no data rows below the header."))
         if declared is None:
             # No dimension record (some writers omit it): count, but only up to what decides whether
             # the file is small enough to import during the request.
@@ -169,6 +171,8 @@ def inspect_file(fileobj: IO[bytes], size: int) -> FileInfo:
                 counted = sum(1 for _ in itertools.islice(ws.iter_rows(min_row=2, values_only=True), limit + 1))
             except Exception as exc:  # noqa: BLE001
                 raise ImportFileError(_("The workbook cannot be read; it may be damaged.")) from exc
+            if counted == 0:
+                raise ImportFileError(_("The sheet has no data rows below the header."))
             return FileInfo(rows_estimate=counted if counted <= limit else None)
     if declared > get_parameter("members.import_max_rows"):
         raise _too_many_rows(declared)
@@ -225,13 +229,14 @@ class _open_workbook:
 
 
 def _declared_rows(ws) -> int | None:
+    """Data rows according to the sheet's dimension record (0: header only), None without one."""
     try:
         max_row = ws.max_row
     except Exception:  # noqa: BLE001 - a malformed dimension record is the same as none
         return None
-    if not max_row or max_row <= 1:
+    if not max_row:
         return None
-    return max_row - 1
+    return max(0, max_row - 1)
 
 
 def _read_header(ws) -> dict[int, Column]:

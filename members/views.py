@@ -413,6 +413,7 @@ class ImportView(PermissionRequiredMixin, FormView):
         return context
 
     def post(self, request, *args, **kwargs):
+        request.FILES  # noqa: B018 - parse the body now, through the size-limited handler
         too_large = getattr(request, "upload_too_large", None)
         if too_large:
             form = self.get_form()
