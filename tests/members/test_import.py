@@ -242,7 +242,8 @@ def test_empty_sheet_and_header_only(client):
 
 @pytest.mark.django_db
 def test_wrong_columns(client):
-    _assert_refused(upload(client, xlsx([["a", "b"]], headers=["编号", "名称"])), "缺少必填列：姓名、身份证号、党派、界别")
+    wrong = upload(client, xlsx([["a", "b"]], headers=["编号", "名称"]))
+    _assert_refused(wrong, "缺少必填列：姓名、身份证号、党派、界别")
     _assert_refused(upload(client, xlsx([row(n=1)], headers=HEADERS[:-1] + ["姓名"])), "“姓名”列出现了两次")
 
 
