@@ -115,7 +115,7 @@ class MemberForm(forms.Form):
     def __init__(self, *args, instance: Member | None = None, **kwargs):
         self.instance = instance
         if instance is not None:
-            kwargs.setdefault("initial", {
+            kwargs["initial"] = {**{
                 "name": instance.name, "gender": instance.gender, "ethnic_group": instance.ethnic_group,
                 # Never the mobile or ID number: the form would show them in full.
                 "birth_date": instance.birth_date, "party": instance.party_id,
@@ -124,7 +124,7 @@ class MemberForm(forms.Form):
                 "is_standing_committee": instance.is_standing_committee,
                 "special_committees": list(instance.special_committees.values_list("pk", flat=True)),
                 "street": instance.street_id, "status": instance.status, "user": instance.user_id,
-            })
+            }, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["party"].label_from_instance = _party_label
         users = get_user_model().objects.filter(groups__name="member", is_active=True).filter(member__isnull=True)
@@ -334,11 +334,11 @@ class HandlingUnitForm(forms.Form):
 
     def __init__(self, *args, instance: HandlingUnit | None = None, **kwargs):
         if instance is not None:
-            kwargs.setdefault("initial", {
+            kwargs["initial"] = {**{
                 "name": instance.name, "kind": instance.kind, "street": instance.street_id,
                 "contact_phone": instance.contact_phone, "is_active": instance.is_active,
                 "officers": list(instance.officers.values_list("pk", flat=True)),
-            })
+            }, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = (get_user_model().objects.filter(groups__name="handler", is_active=True)
                                             .order_by("username"))

@@ -236,3 +236,29 @@ def test_photo_is_checked_and_served_only_to_who_may_see_the_member(client_for, 
     assert client_for(member_with_account.user).get(url).status_code == 200
     stranger = MemberFactory(with_account=True)
     assert client_for(stranger.user).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_edit_form_is_prefilled(client_for, officer, member_with_account):
+    form = client_for(officer).get(reverse("members:member-update", args=[member_with_account.pk])).context["form"]
+    assert form["name"].value() == member_with_account.name
+    assert str(form["party"].value()) == str(member_with_account.party_id)
+    assert str(form["user"].value()) == str(member_with_account.user_id)
+    assert not form["id_number"].value() and not form["mobile"].value()
+
+
+@pytest.mark.django_db
+def test_unit_form_is_prefilled_and_saves_officers(client_for, officer, user_with_role):
+    from members.models import HandlingUnit
+
+    handler = user_with_role("handler")
+    client = client_for(officer)
+    assert client.post(reverse("members:unit-create"), {"name": "区测试局", "kind": "department", "is_active": "on",
+                                                        "officers": [handler.pk]}).status_code == 302
+    unit = HandlingUnit.objects.get(name="区测试局")
+    assert list(unit.officers.all()) == [handler]
+    form = client.get(reverse("members:unit-update", args=[unit.pk])).context["form"]
+    assert form["name"].value() == "区测试局" and list(form["officers"].value()) == [handler.pk]
+    refused = client.post(reverse("members:unit-update", args=[unit.pk]), {
+        "name": "区测试局", "kind": "department", "officers": [user_with_role("member").pk]})
+    assert refused.status_code == 200
