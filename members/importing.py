@@ -5,7 +5,6 @@ beyond what the limits allow: openpyxl's read-only mode streams the sheet, the z
 checked before parsing (zip bombs), and reading stops at the first row past the row limit.
 """
 
-import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -150,33 +149,20 @@ def _megabytes(n: int) -> str:
 
 
 def inspect_file(fileobj: IO[bytes], size: int) -> FileInfo:
-    """Cheap checks before a job is created: size, zip structure, unpacked size, header row and
-    declared row count. Raises ImportFileError."""
+    """Cheap checks before a job is created: size, zip structure, unpacked size, row count (streamed,
+    stopping past the limit) and header row. Raises ImportFileError."""
     max_bytes = get_parameter("members.import_max_bytes")
     if size > max_bytes:
         raise ImportFileError(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
                               % {"size": _megabytes(size), "limit": _megabytes(max_bytes)})
     if size == 0:
         raise ImportFileError(_("The file is empty."))
-    with _open_workbook(fileobj) as ws:
-        _read_header(ws)
-        declared = _declared_rows(ws)
-        if declared == 0:
-            raise ImportFileError(_("The sheet has no data rows below the header."))
-        if declared is None:
-            # No dimension record (some writers omit it): count, but only up to what decides whether
-            # the file is small enough to import during the request.
-            limit = get_parameter("members.import_sync_max_rows")
-            try:
-                counted = sum(1 for _ in itertools.islice(ws.iter_rows(min_row=2, values_only=True), limit + 1))
-            except Exception as exc:  # noqa: BLE001
-                raise ImportFileError(_("The workbook cannot be read; it may be damaged.")) from exc
-            if counted == 0:
-                raise ImportFileError(_("The sheet has no data rows below the header."))
-            return FileInfo(rows_estimate=counted if counted <= limit else None)
-    if declared > get_parameter("members.import_max_rows"):
-        raise _too_many_rows(declared)
-    return FileInfo(rows_estimate=declared)
+    with _open_workbook(fileobj) as opened:
+        _read_header(opened.sheet)
+        rows = opened.data_rows
+    if rows == 0:
+        raise ImportFileError(_("The sheet has no data rows below the header."))
+    return FileInfo(rows_estimate=rows)
 
 
 def _too_many_rows(count: int | None) -> ImportFileError:
@@ -188,12 +174,67 @@ def _too_many_rows(count: int | None) -> ImportFileError:
                              "Split it into smaller files.") % {"count": count, "limit": limit})
 
 
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    """Path inside the archive of the workbook's first sheet (from workbook.xml and its rels)."""
+    from xml.etree import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{SPREADSHEET_NS}sheets/{SPREADSHEET_NS}sheet")
+    if sheet is None:
+        return None
+    rel_id = sheet.get(f"{RELATIONSHIP_NS}id")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{PACKAGE_REL_NS}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def scan_sheet_rows(archive: zipfile.ZipFile, sheet_path: str, limit: int) -> tuple[int | None, int]:
+    """(rows declared by the dimension record or None, rows counted) of a sheet, header included.
+
+    Streams the XML and stops at the first row past `limit`: without a dimension record, openpyxl
+    reads the whole sheet just to open the workbook, however many rows it has.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    declared = None
+    counted = 0
+    with archive.open(sheet_path) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{SPREADSHEET_NS}dimension":
+                    declared = _rows_of_ref(element.get("ref", ""))
+                elif tag == f"{SPREADSHEET_NS}row":
+                    counted += 1
+                    if declared is not None or counted > limit:
+                        break  # a dimension record is enough; or the limit is passed
+            elif tag == f"{SPREADSHEET_NS}row":
+                element.clear()
+    return declared, counted
+
+
+def _rows_of_ref(ref: str) -> int | None:
+    match = re.search(r"(\d+)$", ref.split(":")[-1])
+    return int(match.group(1)) if match else None
+
+
 class _open_workbook:
-    """Context manager yielding the first worksheet of a validated .xlsx, opened read-only."""
+    """Context manager: checks the archive and the row count, then opens the workbook read-only.
+    `.sheet` is the first worksheet; `.data_rows` the rows below the header (declared or counted)."""
 
     def __init__(self, fileobj: IO[bytes]):
         self.fileobj = fileobj
         self.workbook = None
+        self.sheet = None
+        self.data_rows: int = 0
 
     def __enter__(self):
         self.fileobj.seek(0)
@@ -202,16 +243,29 @@ class _open_workbook:
         if not zipfile.is_zipfile(self.fileobj):
             raise not_xlsx
         self.fileobj.seek(0)
+        max_rows = get_parameter("members.import_max_rows")
         try:
             with zipfile.ZipFile(self.fileobj) as archive:
                 names = set(archive.namelist())
+                if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+                    raise not_xlsx
                 unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+                if unpacked > get_parameter("members.import_max_uncompressed_bytes"):
+                    raise ImportFileError(_("The workbook unpacks to more data than allowed; split it into "
+                                            "smaller files."))
+                sheet_path = _first_sheet_path(archive)
+                if sheet_path is None or sheet_path not in names:
+                    raise ImportFileError(_("The workbook has no worksheet."))
+                declared, counted = scan_sheet_rows(archive, sheet_path, max_rows + 1)
+        except ImportFileError:
+            raise
+        except (zipfile.BadZipFile, OSError, KeyError) as exc:
             raise not_xlsx from exc
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            raise not_xlsx
-        if unpacked > get_parameter("members.import_max_uncompressed_bytes"):
-            raise ImportFileError(_("The workbook unpacks to more data than allowed; split it into smaller files."))
+        except Exception as exc:  # noqa: BLE001 - malformed XML and the like
+            raise ImportFileError(_("The workbook cannot be read; it may be damaged.")) from exc
+        self.data_rows = max(0, (declared if declared is not None else counted) - 1)
+        if self.data_rows > max_rows:
+            raise _too_many_rows(self.data_rows if declared is not None else None)
         self.fileobj.seek(0)
         try:
             self.workbook = load_workbook(self.fileobj, read_only=True, data_only=False)
@@ -220,23 +274,17 @@ class _open_workbook:
             raise ImportFileError(_("The workbook cannot be read; it may be damaged.")) from exc
         if not sheets:
             raise ImportFileError(_("The workbook has no worksheet."))
-        return sheets[0]
+        self.sheet = sheets[0]
+        # Read to the real end of the sheet, not to the end its dimension record claims: a stale record
+        # would otherwise silently drop the rows below it (a partial import). The row limit still holds.
+        if hasattr(self.sheet, "reset_dimensions"):
+            self.sheet.reset_dimensions()
+        return self
 
     def __exit__(self, *exc_info):
         if self.workbook is not None:
             self.workbook.close()
         return False
-
-
-def _declared_rows(ws) -> int | None:
-    """Data rows according to the sheet's dimension record (0: header only), None without one."""
-    try:
-        max_row = ws.max_row
-    except Exception:  # noqa: BLE001 - a malformed dimension record is the same as none
-        return None
-    if not max_row:
-        return None
-    return max(0, max_row - 1)
 
 
 def _read_header(ws) -> dict[int, Column]:
@@ -350,11 +398,9 @@ def parse_workbook(fileobj: IO[bytes], *, progress: Callable[[int], None] | None
     lookups = _Lookups()
     result = ParseResult()
     seen_ids: dict[str, int] = {}
-    with _open_workbook(fileobj) as ws:
+    with _open_workbook(fileobj) as opened:
+        ws = opened.sheet
         positions = _read_header(ws)
-        declared = _declared_rows(ws)
-        if declared is not None and declared > max_rows:
-            raise _too_many_rows(declared)
         result.present = {c.key for c in positions.values()}
         try:
             rows = ws.iter_rows(min_row=2)

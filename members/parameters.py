@@ -18,6 +18,6 @@ IMPORT_MAX_ROWS = declare("members.import_max_rows", 20_000,
 IMPORT_SYNC_MAX_ROWS = declare("members.import_sync_max_rows", 300,
                                _("Member import: files with more rows run in the background"), minimum=0)
 IMPORT_MAX_UNCOMPRESSED_BYTES = declare(
-    "members.import_max_uncompressed_bytes", 400 * 1024 * 1024,
+    "members.import_max_uncompressed_bytes", 100 * 1024 * 1024,
     _("Member import: largest unpacked workbook (bytes), against zip bombs"), minimum=1024,
 )

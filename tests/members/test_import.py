@@ -262,7 +262,7 @@ def test_unpacked_size_limit(client):
     _assert_refused(upload(client, xlsx([row(n=i) for i in range(1, 30)])), "解压后的数据量超过上限")
 
 
-def _huge_sheet(rows: int, *, dimension: bool) -> bytes:
+def _huge_sheet(rows: int, *, dimension: bool, declare: int | None = None) -> bytes:
     """A real .xlsx with `rows` data rows, written as XML directly (openpyxl would take minutes)."""
     content = io.BytesIO()
     header = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in HEADERS)
@@ -290,7 +290,7 @@ def _huge_sheet(rows: int, *, dimension: bool) -> bytes:
             sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
                         b'spreadsheetml/2006/main">')
             if dimension:
-                sheet.write(f'<dimension ref="A1:O{rows + 1}"/>'.encode())
+                sheet.write(f'<dimension ref="A1:O{(declare or rows) + 1}"/>'.encode())
             sheet.write(f"<sheetData><row>{header}</row>".encode())
             line = '<row><c t="inlineStr"><is><t>某某</t></is></c><c><v>1</v></c></row>'.encode()
             for start in range(0, rows, 10_000):
@@ -316,20 +316,26 @@ def test_million_row_sheet_is_refused_at_once(client, million_rows_with_dimensio
 
 
 @pytest.mark.django_db
-def test_million_row_sheet_without_dimension_stops_reading_at_the_limit(
-        client, million_rows_without_dimension, django_capture_on_commit_callbacks, monkeypatch):
+def test_million_row_sheet_without_dimension_is_refused_after_reading_past_the_limit_only(
+        client, million_rows_without_dimension):
+    _assert_refused(upload(client, million_rows_without_dimension), "超过 20000 行")
+    with zipfile.ZipFile(io.BytesIO(million_rows_without_dimension)) as archive:
+        assert importing.scan_sheet_rows(archive, "xl/worksheets/sheet1.xml", 100) == (None, 101)
+
+
+@pytest.mark.django_db
+def test_a_sheet_lying_about_its_size_stops_at_the_limit(client, monkeypatch):
+    """A dimension record claiming 10 rows over 100,000: reading stops at the first row past the limit."""
+    set_parameter(key="members.import_max_rows", value=500)
+    content = _huge_sheet(100_000, dimension=True, declare=10)
     parsed = []
     original = importing._parse_row
     monkeypatch.setattr(importing, "_parse_row", lambda n, *a: (parsed.append(n), original(n, *a)))
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = upload(client, million_rows_without_dimension)
+    response = upload(client, content)
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and job.run_async and len(callbacks) == 1
-    member_import_task(job.pk)  # what the worker runs (eagerly here; a real worker in test_tasks.py)
-    job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED and "超过 20000 行" in job.message
-    assert len(parsed) == 20_000, "reading stopped at the first row past the limit"
-    assert Member.objects.count() == 0 and not job.file
+    assert response.status_code == 302 and not job.run_async
+    assert job.status == ImportStatus.FAILED and "超过 500 行" in job.message
+    assert len(parsed) == 500 and Member.objects.count() == 0 and not job.file
 
 
 # --- The background path (logic, in-process; a real worker runs in test_tasks.py) ------------------------
@@ -390,11 +396,10 @@ def test_stalled_job_is_claimed_again(client):
 
 @pytest.mark.django_db
 def test_inspect_counts_rows_when_the_sheet_has_no_dimension():
-    set_parameter(key="members.import_sync_max_rows", value=10)
     small = _huge_sheet(7, dimension=False)
     assert inspect_file(io.BytesIO(small), len(small)).rows_estimate == 7
     large = _huge_sheet(50, dimension=False)
-    assert inspect_file(io.BytesIO(large), len(large)).rows_estimate is None
+    assert inspect_file(io.BytesIO(large), len(large)).rows_estimate == 50
     with pytest.raises(ImportFileError):
         inspect_file(io.BytesIO(b"x" * 10), 10)
 
@@ -403,3 +408,19 @@ def test_inspect_counts_rows_when_the_sheet_has_no_dimension():
 def test_other_roles_cannot_import(client_for, leader):
     assert client_for(leader).post(IMPORT, {"file": SimpleUploadedFile("m.xlsx", xlsx([row(n=1)]))}).status_code == 403
     assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_stale_dimension_record_does_not_drop_rows(client):
+    content = xlsx([row(n=i) for i in range(1, 6)])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:O6"' in data
+                data = data.replace(b'<dimension ref="A1:O6"', b'<dimension ref="A1:O2"')
+            target.writestr(info, data)
+    upload(client, buffer.getvalue())
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.SUCCEEDED and job.created_count == 5 and Member.objects.count() == 5
