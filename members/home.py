@@ -9,7 +9,7 @@ from zhongyuan_cppcc.core.registry import HomeLink, HomeSection
 
 def home_sections(user) -> list[HomeSection]:
     from .models import ImportJob, Member, MemberStatus, Visit
-    from .scoring import annual_ranking, grade_label, member_breakdown
+    from .scoring import grade_label, member_breakdown, member_standing
     from .selectors import default_year, eligible_members_for_year, member_of_user
 
     sections: list[HomeSection] = []
@@ -25,12 +25,12 @@ def home_sections(user) -> list[HomeSection]:
         else:
             year = default_year(member)
             current = member_breakdown(member=member, years=[year])[year]
-            ranking = annual_ranking(year=year, members=eligible_members_for_year(year), member_id=member.pk)
+            standing = member_standing(member_id=member.pk, year=year, eligible_ids=list(
+                eligible_members_for_year(year).values_list("pk", flat=True)))
             note = _("%(year)s: %(score)s points, %(grade)s.") % {
                 "year": year, "score": current.score, "grade": grade_label(current.grade)}
-            if ranking.rows:
-                note += " " + _("Rank %(rank)s of %(total)s.") % {"rank": ranking.rows[0].rank,
-                                                                   "total": ranking.total}
+            if standing.rank:
+                note += " " + _("Rank %(rank)s of %(total)s.") % {"rank": standing.rank, "total": standing.total}
             sections.append(HomeSection(title=_("My performance record"), order=20, note=note, links=[
                 HomeLink(label=_("My performance record"), url=reverse("members:my-record")),
                 HomeLink(label=_("Events recorded in %(year)s") % {"year": year}, url=reverse("members:my-record"),

@@ -169,6 +169,12 @@ class PlenarySession(models.Model):
 # --- Members ----------------------------------------------------------------------------------------
 
 
+def photo_upload_path(instance, filename: str) -> str:
+    """A random name (the original may carry the member's name); only the extension is kept."""
+    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"member-photos/{uuid.uuid4().hex}{extension}"
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
@@ -211,7 +217,7 @@ class Member(models.Model):
                                on_delete=models.PROTECT, related_name="members")
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices,
                               default=MemberStatus.SERVING, db_index=True)
-    photo = models.FileField(_("photo"), upload_to="member-photos/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=photo_upload_path, blank=True)
     # Lower-case name, compact pinyin, initials and employer (members/pinyin.py), set by the services.
     search_text = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -339,6 +345,9 @@ class LedgerEvent(models.Model):
             models.Index(fields=["member", "date"]),
             models.Index(fields=["date", "kind", "subkind"]),
             models.Index(fields=["source_type", "source_id"]),
+            # Latest withdrawal, part of the ledger fingerprint (scoring.ledger_fingerprint).
+            models.Index(fields=["withdrawn_at"], condition=Q(withdrawn_at__isnull=False),
+                         name="ledgerevent_withdrawn_idx"),
         ]
         constraints = [
             # One live event per member, kind, sub-kind and source: recording twice is idempotent.

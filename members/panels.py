@@ -12,7 +12,7 @@ TOP_PERFORMERS = 10
 
 def dashboard_panels(user, year: int) -> list[Panel]:
     from .models import Meeting, MeetingKind, Member, MemberStatus, Visit
-    from .scoring import annual_ranking
+    from .scoring import Grade, top_of_year
     from .selectors import eligible_members_for_year, members_by_party, members_by_sector
 
     can_list = user.has_perm("members.view_member")
@@ -52,8 +52,11 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     panels = [composition, by_sector]
     if not user.has_perm("members.view_ranking"):
         return panels
-    ranking = annual_ranking(year=year, members=eligible_members_for_year(year), limit=TOP_PERFORMERS)
-    previous = annual_ranking(year=year - 1, members=eligible_members_for_year(year - 1), limit=1)
+    eligible = list(eligible_members_for_year(year).values_list("pk", flat=True))
+    top, counts = top_of_year(year=year, eligible_ids=eligible, count=TOP_PERFORMERS)
+    _top_before, counts_before = top_of_year(
+        year=year - 1, eligible_ids=list(eligible_members_for_year(year - 1).values_list("pk", flat=True)), count=0)
+    names = dict(Member.objects.filter(pk__in=[pk for pk, _score, _rank in top]).values_list("pk", "name"))
     visits = Visit.objects.filter(date__year=year).count()
     visits_before = Visit.objects.filter(date__year=year - 1).count()
     meetings = Meeting.objects.filter(kind=MeetingKind.STANDING, date__year=year).count()
@@ -62,8 +65,8 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     performance = Panel(
         title=_("Duty performance %(year)s") % {"year": year}, order=62,
         figures=[
-            Figure(label=_("Excellent members"), value=ranking.grade_counts.get("excellent", 0),
-                   previous=previous.grade_counts.get("excellent", 0), url=ranking_url + "&grade=excellent"),
+            Figure(label=_("Excellent members"), value=counts[Grade.EXCELLENT],
+                   previous=counts_before[Grade.EXCELLENT], url=ranking_url + "&grade=excellent"),
             Figure(label=_("Visits to members outside the CPC"), value=visits, previous=visits_before,
                    url=reverse("members:visit-list") + f"?year={year}"),
             Figure(label=_("Standing-committee meetings"), value=meetings, previous=meetings_before,
@@ -72,8 +75,8 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     )
     top = Panel(
         title=_("Top performers %(year)s") % {"year": year}, order=63,
-        figures=[Figure(label=f"{row.rank}. {row.name}", value=f"{row.score:g}",
-                        url=reverse("members:member-record", args=[row.id]) + f"?year={year}")
-                 for row in ranking.rows if row.score > 0],
+        figures=[Figure(label=f"{rank}. {names.get(pk, '')}", value=f"{score:g}",
+                        url=reverse("members:member-record", args=[pk]) + f"?year={year}")
+                 for pk, score, rank in top if score > 0],
     )
     return panels + [performance, top]

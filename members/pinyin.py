@@ -51,14 +51,20 @@ def name_pinyin(name: str) -> tuple[str, str]:
 
 
 def search_text(*, name: str, pinyin: str, initials: str, employer: str = "") -> str:
-    """What the search box matches: name, compact pinyin (also with 'u' for 'v', as people type
-    lü as 'lu'), initials, employer. Separated by '|' so a match never spans two parts."""
+    """What the search box matches: compact pinyin first (so that a prefix search can use an index),
+    then initials, name, the pinyin with 'u' for 'v' (people type lü as 'lu') and employer.
+    Separated by '|' so that a match never spans two parts."""
     flat = _NON_LETTERS.sub("", pinyin)
-    parts = [name, flat]
+    parts = [flat, initials, name]
     if "v" in flat:
         parts.append(flat.replace("v", "u"))
-    parts += [initials, employer]
+    parts.append(employer)
     return "|".join(p.lower() for p in parts if p)[:400]
+
+
+def is_short_latin(query: str) -> bool:
+    """One or two letters: initials or the start of a pinyin syllable, searched as a prefix."""
+    return bool(re.fullmatch(r"[a-z]{1,2}", query))
 
 
 def normalize_query(query: str) -> str:

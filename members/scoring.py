@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -234,9 +235,7 @@ ORDER BY score DESC, name_pinyin, id
         params += [limit, offset]
     sql = sql.replace("{grade_filter}", grade_filter).replace("{member_filter}", member_filter)
     sql = sql.replace("{limit}", limit_sql)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        records = cursor.fetchall()
+    records = _run_aggregate(sql, params)
     rows: list[RankedMember] = []
     total = matching = 0
     counts = {g: 0 for g in Grade.ORDER}
@@ -257,6 +256,86 @@ ORDER BY score DESC, name_pinyin, id
         total, counts = whole.total, whole.grade_counts
     return Ranking(year=year, rows=rows, total=int(total), matching=int(matching), grade_counts=counts,
                    thresholds=thresholds)
+
+
+def _tables() -> dict[str, str]:
+    return {"event": LedgerEvent._meta.db_table, "rule": LedgerRule._meta.db_table}
+
+
+def _run_aggregate(sql: str, params: list) -> list[tuple]:
+    """Run a score aggregation. On PostgreSQL the year's per-member, per-rule groups (hundreds of
+    thousands at the scale of DESIGN.md §11) get enough memory to be hashed without spilling to disk."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+AGGREGATE_WORK_MEM = "64MB"
+
+
+# --- The year's totals of everybody, cached under the exact state of the ledger ----------------------
+
+
+def ledger_fingerprint() -> str:
+    """Changes whenever anything a score depends on changes: an event recorded (new id) or withdrawn
+    (later withdrawal time), a rule added or edited. Events are never updated or deleted otherwise."""
+    events = LedgerEvent.objects.aggregate(last=Max("id"), withdrawn=Max("withdrawn_at"))
+    rules = LedgerRule.objects.aggregate(changed=Max("updated_at"), n=Count("id"))
+    return f"{events['last']}|{events['withdrawn']}|{rules['changed']}|{rules['n']}"
+
+
+def year_totals(year: int) -> dict[int, Decimal]:
+    """Score per member (members without events are absent) for a year. The same SQL as the ranking;
+    the result is cached under the ledger fingerprint, so a cached value is never out of date: any
+    change to events or rules makes a new key. Used where one member's rank or the top of the year
+    is needed on busy pages (home, record, dashboard); the ranking page runs its own query."""
+    key = f"members:year-totals:{year}:{ledger_fingerprint()}"
+    totals = cache.get(key)
+    if totals is None:
+        start, end = year_bounds(year)
+        sql = f"WITH {_SCORED_CTE.format(**_tables())} SELECT member_id, score FROM totals"
+        totals = {member_id: _decimal(value) for member_id, value in _run_aggregate(sql, [start, end])}
+        cache.set(key, totals, timeout=3600)
+    return totals
+
+
+@dataclass
+class Standing:
+    score: Decimal
+    rank: int | None
+    total: int
+
+    @property
+    def band(self) -> str:
+        return rank_band(self.rank, self.total)
+
+
+def member_standing(*, member_id: int, year: int, eligible_ids: list[int]) -> Standing:
+    """A member's score and competition rank among the eligible members (rank None if not eligible)."""
+    totals = year_totals(year)
+    score = totals.get(member_id, ZERO)
+    if member_id not in set(eligible_ids):
+        return Standing(score=score, rank=None, total=len(eligible_ids))
+    better = sum(1 for pk in eligible_ids if totals.get(pk, ZERO) > score)
+    return Standing(score=score, rank=better + 1, total=len(eligible_ids))
+
+
+def top_of_year(*, year: int, eligible_ids: list[int], count: int) -> tuple[list[tuple[int, Decimal, int]], dict]:
+    """The `count` best (member pk, score, rank) of the eligible members, and the grade counts."""
+    totals = year_totals(year)
+    thresholds = grade_thresholds()
+    scores = sorted(((totals.get(pk, ZERO), pk) for pk in eligible_ids), key=lambda item: (-item[0], item[1]))
+    top, rank = [], 0
+    for position, (value, pk) in enumerate(scores[:count], start=1):
+        if not top or value != top[-1][1]:
+            rank = position
+        top.append((pk, value, rank))
+    counts = {g: 0 for g in Grade.ORDER}
+    for value, _pk in scores:
+        counts[thresholds.grade(value)] += 1
+    return top, counts
 
 
 def _decimal(value) -> Decimal:

@@ -20,7 +20,7 @@ from .models import (
     Term,
     Visit,
 )
-from .pinyin import normalize_query
+from .pinyin import is_short_latin, normalize_query
 
 
 def _reads_all(user) -> bool:
@@ -75,12 +75,19 @@ class MemberFilters:
 
 
 def member_search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
-    """Chinese name, full pinyin ('zhangsan', 'zhang san'), initials ('zs'), employer or sector."""
+    """Chinese name, full pinyin ('zhangsan', 'zhang san'), initials ('zs'), employer or sector.
+
+    One or two letters are a prefix of the initials or of the pinyin ('zs', 'zh'), answered from
+    b-tree indexes; longer text matches anywhere (a trigram index on PostgreSQL).
+    """
     needle = normalize_query(query)
     if not needle:
         return qs
     sector_ids = list(Sector.objects.filter(name__icontains=query.strip()).values_list("pk", flat=True))
-    condition = Q(search_text__contains=needle)
+    if is_short_latin(needle):
+        condition = Q(name_initials__startswith=needle) | Q(search_text__startswith=needle)
+    else:
+        condition = Q(search_text__contains=needle)
     if sector_ids:
         condition |= Q(sector_id__in=sector_ids)
     return qs.filter(condition)

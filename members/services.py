@@ -773,10 +773,13 @@ def import_job_run(*, job_id: int) -> None:
                        created_count=created, updated_count=updated,
                        message=_("%(created)s members created, %(updated)s updated.")
                        % {"created": created, "updated": updated})
-    except Exception:
-        logger.exception("member import %s failed", job_id)
+    except Exception as exc:  # noqa: BLE001 - any failure ends the job as failed, never half-imported
+        # The traceback without the exception's message: a message may quote a cell (an ID number).
+        import traceback
+
+        logger.error("member import %s failed with %s:\n%s", job_id, type(exc).__name__,
+                     "".join(traceback.format_tb(exc.__traceback__)))
         _finish_import(job, ImportStatus.FAILED, message=_("The import failed unexpectedly; nothing was imported."))
-        raise
     finally:
         progress.close()
 

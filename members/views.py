@@ -52,7 +52,7 @@ from .models import (
     Street,
     Term,
 )
-from .scoring import Grade, annual_ranking, grade_label, grade_thresholds, member_breakdown, rank_band
+from .scoring import Grade, annual_ranking, grade_label, grade_thresholds, member_breakdown, member_standing
 from .uploads import SizeLimitedUploadHandler
 
 logger = logging.getLogger(__name__)
@@ -148,8 +148,7 @@ class MemberListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.form = MemberFilterForm(self.request.GET or None)
-        qs = selectors.member_list(user=self.request.user, filters=self.form.filters())
-        return qs.prefetch_related("special_committees")
+        return selectors.member_list(user=self.request.user, filters=self.form.filters())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -289,8 +288,8 @@ def _record_context(request, member: Member) -> dict:
         years = sorted({*years, year}, reverse=True)
     breakdown = member_breakdown(member=member, years=years)
     current = breakdown[year]
-    ranking = annual_ranking(year=year, members=selectors.eligible_members_for_year(year), member_id=member.pk)
-    row = ranking.rows[0] if ranking.rows else None
+    standing = member_standing(member_id=member.pk, year=year, eligible_ids=list(
+        selectors.eligible_members_for_year(year).values_list("pk", flat=True)))
     rules = {(r.kind, r.subkind): r for r in LedgerRule.objects.all()}
     events = list(selectors.ledger_events_of(member=member, year=year))
     for event in events:
@@ -309,8 +308,8 @@ def _record_context(request, member: Member) -> dict:
     return {
         "member": member, "year": year, "years": years, "current": current,
         "history": [breakdown[y] for y in years], "events": events,
-        "live_events": sum(1 for e in events if e.withdrawn_at is None), "rank": row.rank if row else None,
-        "ranked_total": ranking.total, "band": rank_band(row.rank if row else None, ranking.total),
+        "live_events": sum(1 for e in events if e.withdrawn_at is None),
+        "rank": standing.rank, "ranked_total": standing.total, "band": standing.band,
         "chart": chart, "thresholds": grade_thresholds(),
         "can_record": request.user.has_perm("members.add_ledgerevent"),
     }

@@ -2,4 +2,5 @@
 
 SCENARIOS = [
     "foundation",
+    "members",
 ]

@@ -424,3 +424,20 @@ def test_stale_dimension_record_does_not_drop_rows(client):
     upload(client, buffer.getvalue())
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.SUCCEEDED and job.created_count == 5 and Member.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_unexpected_failure_imports_nothing_and_logs_no_id_number(client, monkeypatch, caplog):
+    number = make_id_number(1001)
+
+    def explode(parsed, **kwargs):
+        Member.objects.create(name="半截", party_id=1, sector_id=1, gender="male")
+        raise ValueError(f"cell {number} broke something")
+
+    monkeypatch.setattr(services, "_import_rows", explode)
+    response = upload(client, xlsx([row(n=1)]))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302  # the job page explains; never a 500
+    assert job.status == ImportStatus.FAILED and "未导入任何数据" in job.message
+    assert Member.objects.count() == 0 and not job.file
+    assert "ValueError" in caplog.text and number not in caplog.text

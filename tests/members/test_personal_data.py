@@ -160,3 +160,30 @@ def test_services_never_log_or_audit_a_full_id_number(caplog, officer):
     audit_text = " ".join(f"{e.object_repr} {e.details}" for e in AuditEvent.objects.all())
     assert "members.member_changed" in {e.action for e in AuditEvent.objects.all()}
     assert number not in audit_text and replacement not in audit_text
+
+
+@pytest.mark.django_db
+def test_security_administrator_grants_the_full_data_permission(client_for, officer):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    secadmin = make_user("secadmin")
+    client = client_for(secadmin)
+    url = reverse("admin:accounts_user_change", args=[officer.pk])
+    form = client.get(url).context["adminform"].form
+    choices = list(form.fields["user_permissions"].queryset)
+    permission = Permission.objects.get(codename="view_full_personal_data", content_type__app_label="members")
+    assert choices == [permission]  # nothing else can be granted per account
+    data = {name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None}
+    data.update(groups=[g.pk for g in officer.groups.all()], user_permissions=[permission.pk])
+    response = client.post(url, {k: v for k, v in data.items() if k != "password"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    officer = type(officer).objects.get(pk=officer.pk)
+    assert officer.has_perm("members.view_full_personal_data")
+    event = AuditEvent.objects.get(action="accounts.permissions_changed")
+    assert event.details["after"] == ["view_full_personal_data"]
+    # The system administrator sees the field but cannot change it (三员分立).
+    sysadmin_form = client_for(make_user("sysadmin")).get(url).context["adminform"].form
+    assert "user_permissions" not in sysadmin_form.fields
