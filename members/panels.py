@@ -12,7 +12,7 @@ TOP_PERFORMERS = 10
 
 def dashboard_panels(user, year: int) -> list[Panel]:
     from .models import Meeting, MeetingKind, Member, MemberStatus, Visit
-    from .scoring import Grade, top_of_year
+    from .scoring import Grade, top_of_year, year_totals
     from .selectors import eligible_members_for_year, members_by_party, members_by_sector
 
     can_list = user.has_perm("members.view_member")
@@ -57,6 +57,9 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     _top_before, counts_before = top_of_year(
         year=year - 1, eligible_ids=list(eligible_members_for_year(year - 1).values_list("pk", flat=True)), count=0)
     names = dict(Member.objects.filter(pk__in=[pk for pk, _score, _rank in top]).values_list("pk", "name"))
+    totals = year_totals(year)
+    active = sum(1 for pk in eligible if totals.get(pk))
+    participation = f"{active * 100 // len(eligible)}%" if eligible else "—"
     visits = Visit.objects.filter(date__year=year).count()
     visits_before = Visit.objects.filter(date__year=year - 1).count()
     meetings = Meeting.objects.filter(kind=MeetingKind.STANDING, date__year=year).count()
@@ -71,6 +74,7 @@ def dashboard_panels(user, year: int) -> list[Panel]:
                    url=reverse("members:visit-list") + f"?year={year}"),
             Figure(label=_("Standing-committee meetings"), value=meetings, previous=meetings_before,
                    url=reverse("members:meeting-list")),
+            Figure(label=_("Members with recorded duties"), value=participation, url=ranking_url),
         ],
     )
     top = Panel(
