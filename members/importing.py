@@ -32,7 +32,7 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported; str(error) is the message for the user."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     key: str
     label: Any  # lazy translation: the header text in the template and in uploaded files
@@ -405,6 +405,7 @@ def parse_workbook(fileobj: IO[bytes], *, progress: Callable[[int], None] | None
         try:
             rows = ws.iter_rows(min_row=2)
             for row_number, cells in enumerate(rows, start=2):
+                # Keyed by column key: hashing a Column would hash its lazily translated label.
                 cells = {positions[i]: cell for i, cell in enumerate(cells) if i in positions}
                 if all(cell.value is None or _text(cell.value) == "" for cell in cells.values()):
                     continue

@@ -2,8 +2,6 @@
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose reading differs from the character's most common reading.
 SURNAME_READINGS = {
     "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
@@ -37,6 +35,10 @@ def name_syllables(name: str) -> list[str]:
 def _syllables(text: str) -> list[str]:
     if not text:
         return []
+    # Imported on first use: its dictionaries take some 60 MB, which web processes that never save a
+    # member should not carry.
+    from pypinyin import Style, lazy_pinyin
+
     parts = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
     return [p.lower() for p in parts if p.strip()]
 

@@ -6,12 +6,12 @@ written once in SQL (`_SCORED_CTE`, for rankings) and once in Python (`capped`, 
 breakdown); tests check that both agree.
 """
 
-import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -109,9 +109,16 @@ def rank_band(rank: int | None, total: int) -> str:
 # --- Rankings (SQL, one query) ----------------------------------------------------------------------
 
 _SCORED_CTE = """
+rules AS MATERIALIZED (
+    -- Points and caps in integer hundredths: all arithmetic below is on integers, exact because
+    -- points have two decimals, and several times cheaper than numeric over 10^5 groups.
+    SELECT kind, subkind, CAST(ROUND(points * 100) AS BIGINT) AS points,
+           CAST(ROUND(annual_cap * 100) AS BIGINT) AS cap
+    FROM {rule}
+),
 counted AS MATERIALIZED (
-    -- Integer counts first (NULL overrides cost nothing to SUM): far less work per event than
-    -- adding up numeric points, and the rules are joined to the groups, not to every event.
+    -- Counts first (NULL overrides cost nothing to SUM); the rules are joined to the groups, not
+    -- to every event.
     SELECT e.member_id AS member_id, e.kind AS kind, e.subkind AS subkind,
            COUNT(*) - COUNT(e.points_override) AS n_plain,
            SUM(e.points_override) AS overrides
@@ -121,17 +128,17 @@ counted AS MATERIALIZED (
 ),
 scored AS (
     SELECT c.member_id AS member_id,
-           COALESCE(c.overrides, 0) + c.n_plain * COALESCE(r.points, 0) AS raw,
-           r.annual_cap AS cap
+           COALESCE(CAST(ROUND(c.overrides * 100) AS BIGINT), 0) + c.n_plain * COALESCE(r.points, 0) AS raw,
+           r.cap AS cap
     FROM counted c
-    LEFT JOIN {rule} r ON r.kind = c.kind AND r.subkind = c.subkind
+    LEFT JOIN rules r ON r.kind = c.kind AND r.subkind = c.subkind
 ),
 totals AS MATERIALIZED (
     SELECT member_id,
            SUM(CASE WHEN cap IS NULL THEN raw
                     WHEN raw > cap THEN cap
                     WHEN raw < -cap THEN -cap
-                    ELSE raw END) AS score
+                    ELSE raw END) AS cents
     FROM scored
     GROUP BY member_id
 )"""
@@ -192,7 +199,7 @@ def annual_ranking(
         "sector": Member.sector.field.related_model._meta.db_table,
         "street": Member.street.field.related_model._meta.db_table,
     }
-    score = "COALESCE(t.score, 0)"
+    score = "COALESCE(t.cents, 0)"
     # The year's totals are computed for everybody once (one pass over the year's events, hashed by
     # member) and then joined to the chosen members; filtering the events by the member subquery
     # instead makes the planner re-run that subquery per event when statistics are stale.
@@ -202,7 +209,7 @@ WITH {cte},
 ranked AS (
     SELECT m.id, m.name, m.name_pinyin, m.employer, m.is_standing_committee,
            p.short_name AS party, s.name AS sector, COALESCE(st.name, '') AS street,
-           {score} AS score,
+           {score} AS cents,
            RANK() OVER (ORDER BY {score} DESC) AS rank,
            COUNT(*) OVER () AS total,
            SUM(CASE WHEN {score} >= %s THEN 1 ELSE 0 END) OVER () AS n_excellent,
@@ -215,24 +222,23 @@ ranked AS (
     LEFT JOIN totals t ON t.member_id = m.id
     WHERE m.id IN ({member_sql})
 )
-SELECT id, name, name_pinyin, party, sector, street, employer, is_standing_committee, score, rank,
+SELECT id, name, name_pinyin, party, sector, street, employer, is_standing_committee, cents, rank,
        total, n_excellent, n_good, n_competent, COUNT(*) OVER () AS matching
 FROM ranked
 WHERE 1 = 1 {{grade_filter}} {{member_filter}}
-ORDER BY score DESC, name_pinyin, id
+ORDER BY cents DESC, name_pinyin, id
 {{limit}}"""
-    params: list = [start, end,
-                    thresholds.excellent, thresholds.good, thresholds.excellent,
-                    thresholds.competent, thresholds.good, *member_params]
+    params: list = [start, end, *(_cents(v) for v in (thresholds.excellent, thresholds.good, thresholds.excellent,
+                                                      thresholds.competent, thresholds.good)), *member_params]
     grade_filter = ""
     if grade in Grade.LABELS:
         low, high = thresholds.bounds(grade)
         if low is not None:
-            grade_filter += " AND score >= %s"
-            params.append(low)
+            grade_filter += " AND cents >= %s"
+            params.append(_cents(low))
         if high is not None:
-            grade_filter += " AND score < %s"
-            params.append(high)
+            grade_filter += " AND cents < %s"
+            params.append(_cents(high))
     member_filter = ""
     if member_id is not None:
         member_filter = " AND id = %s"
@@ -248,9 +254,9 @@ ORDER BY score DESC, name_pinyin, id
     total = matching = 0
     counts = {g: 0 for g in Grade.ORDER}
     for rec in records:
-        (pk, name, pinyin, party, sector, street, employer, standing, raw_score, rank,
+        (pk, name, pinyin, party, sector, street, employer, standing, cents, rank,
          total, n_exc, n_good, n_comp, matching) = rec
-        value = _decimal(raw_score)
+        value = _from_cents(cents)
         rows.append(RankedMember(
             id=pk, name=name, name_pinyin=pinyin, party=party, sector=sector, street=street,
             employer=employer, is_standing_committee=bool(standing), score=value, rank=int(rank),
@@ -294,20 +300,37 @@ def ledger_fingerprint() -> str:
     return f"{events['last']}|{events['withdrawn']}|{rules['changed']}|{rules['n']}"
 
 
+# (year, fingerprint) -> totals, newest last. In-process (no serialisation of 25,000 decimals per
+# request); each process fills it once per change of the ledger.
+_TOTALS: OrderedDict[tuple[int, str], dict[int, Decimal]] = OrderedDict()
+_TOTALS_KEEP = 8
+_TOTALS_LOCK = threading.Lock()
+
+
 def year_totals(year: int) -> dict[int, Decimal]:
     """Score per member (members without events are absent) for a year. The same SQL as the ranking;
-    the result is cached under the ledger fingerprint, so a cached value is never out of date: any
-    change to events or rules makes a new key. Used where one member's rank or the top of the year
-    is needed on busy pages (home, record, dashboard); the ranking page runs its own query."""
-    fingerprint = hashlib.sha1(ledger_fingerprint().encode()).hexdigest()
-    key = f"members:year-totals:{year}:{fingerprint}"
-    totals = cache.get(key)
-    if totals is None:
-        start, end = year_bounds(year)
-        sql = f"WITH {_SCORED_CTE.format(**_tables())} SELECT member_id, score FROM totals"
-        totals = {member_id: _decimal(value) for member_id, value in _run_aggregate(sql, [start, end])}
-        cache.set(key, totals, timeout=3600)
+    the result is kept under the ledger fingerprint, so a kept value is never out of date: any change
+    to events or rules makes a new key. Used where one member's rank or the top of the year is needed
+    on busy pages (home, record, dashboard); the ranking page runs its own query."""
+    key = (year, ledger_fingerprint())
+    with _TOTALS_LOCK:
+        totals = _TOTALS.get(key)
+        if totals is not None:
+            _TOTALS.move_to_end(key)
+            return totals
+    start, end = year_bounds(year)
+    sql = f"WITH {_SCORED_CTE.format(**_tables())} SELECT member_id, cents FROM totals"
+    totals = {member_id: _from_cents(cents) for member_id, cents in _run_aggregate(sql, [start, end])}
+    with _TOTALS_LOCK:
+        _TOTALS[key] = totals
+        while len(_TOTALS) > _TOTALS_KEEP:
+            _TOTALS.popitem(last=False)
     return totals
+
+
+def forget_year_totals() -> None:
+    with _TOTALS_LOCK:
+        _TOTALS.clear()
 
 
 @dataclass
@@ -345,6 +368,14 @@ def top_of_year(*, year: int, eligible_ids: list[int], count: int) -> tuple[list
     for value, _pk in scores:
         counts[thresholds.grade(value)] += 1
     return top, counts
+
+
+def _cents(value: Decimal) -> int:
+    return int((Decimal(value) * 100).to_integral_value())
+
+
+def _from_cents(cents) -> Decimal:
+    return (Decimal(int(cents or 0)) / 100).quantize(TWO_PLACES)
 
 
 def _decimal(value) -> Decimal:
