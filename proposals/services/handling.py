@@ -411,7 +411,9 @@ def proposal_record_contact(*, actor, proposal: Proposal | int, method: str, con
     check(proposal, Verb.RECORD_CONTACT, actor)
     if method not in ContactMethod.values:
         raise ValidationError({"method": _("Choose how the proposer was contacted.")})
-    if not isinstance(contacted_on, date) or contacted_on > local_day(at):
+    if not isinstance(contacted_on, date):
+        raise ValidationError({"contacted_on": _("Give the date of the contact.")})
+    if contacted_on > local_day(at):
         raise ValidationError({"contacted_on": _("The date of the contact cannot be in the future.")})
     note = clean_text(note, field="note", label=_("The note"), max_chars=COMMENT_MAX_CHARS)
     record = ContactRecord.objects.create(proposal=proposal, unit_id=proposal.lead_unit_id,

@@ -88,7 +88,7 @@ def world() -> World:
 # The order in which services take a proposal to each status.
 PATHS = {
     Status.DRAFT: [],
-    Status.WITHDRAWN: ["withdraw"],
+    Status.WITHDRAWN: ["cosign", "withdraw"],
     Status.SUBMITTED: ["cosign", "submit"],
     Status.NOT_REGISTERED: ["cosign", "submit", "reject"],
     Status.MERGED: ["cosign", "submit", "merge"],
