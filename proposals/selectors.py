@@ -204,12 +204,18 @@ def text_search(qs: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
     text = (text or "").strip()[:100]
     if not text:
         return qs
-    literal = similarity.search_query_literal(text)
-    if literal and similarity.is_postgresql():
+    terms = similarity.search_terms(text)
+    if not terms:
+        return qs.filter(Q(title__icontains=text) | Q(situation__icontains=text) | Q(suggestions__icontains=text))
+    if similarity.is_postgresql():
         from django.db.models.expressions import RawSQL
 
+        literal = similarity.search_query_literal(text)
         return qs.annotate(_match=RawSQL("search_vector @@ %s::tsquery", [literal])).filter(_match=True)
-    return qs.filter(Q(title__icontains=text) | Q(situation__icontains=text) | Q(suggestions__icontains=text))
+    for term in terms:
+        qs = qs.filter(Q(title__icontains=term) | Q(situation__icontains=term) | Q(analysis__icontains=term)
+                       | Q(suggestions__icontains=term))
+    return qs
 
 
 def archive_for(*, user, text: str = "", year: int | None = None, category: str | None = None) -> QuerySet[Proposal]:

@@ -88,9 +88,25 @@ def query_literals(title: str, body: str) -> tuple[str, str] | None:
     return candidate, _or(f"'{t}'" for t in rank_terms)
 
 
+def search_terms(text: str) -> list[str]:
+    """The bigrams a search box entry requires: a non-overlapping cover of each run of characters
+    ("医院停车场" → 医院, 停车, 车场), so "医院停车" also finds "医院周边停车难"."""
+    terms: list[str] = []
+    for run in CJK_RUN.findall(text or ""):
+        if len(run) == 1:
+            continue
+        starts = list(range(0, len(run) - 1, 2))
+        if len(run) % 2:
+            starts.append(len(run) - 2)
+        terms.extend(run[i:i + 2] for i in starts)
+    terms.extend(LATIN_WORD.findall((text or "").lower()))
+    kept = [t for t in terms if t not in STOP_BIGRAMS and not (t[0] in STOP_CHARS or t[1] in STOP_CHARS)]
+    return list(dict.fromkeys(kept or terms))[:TITLE_TOKENS]
+
+
 def search_query_literal(text: str) -> str | None:
-    """A tsquery requiring every bigram of a search box entry (archive search)."""
-    terms = list(dict.fromkeys(bigrams(text)))[:TITLE_TOKENS]
+    """A tsquery requiring every search term (archive search)."""
+    terms = search_terms(text)
     return " & ".join(f"'{t}'" for t in terms) if terms else None
 
 

@@ -87,6 +87,9 @@ def rating_submit(*, actor, proposal: Proposal | int, overall: str, contacted: s
     → closed. Who rated what is never shown to the units before closing."""
     at = when(at)
     proposal = lock(proposal)
+    if (proposal.status == Status.REPLIED and actor.is_authenticated
+            and proposal.ratings.filter(round=proposal.reply_round, user=actor, status=RatingStatus.RATED).exists()):
+        raise ProposalError(_("You have already rated this reply."))
     check(proposal, Verb.RATE, actor, message=_("Only the proposers can rate the reply, each from their own "
                                                 "account, and nobody working for a handling unit of it."))
     if overall not in Satisfaction.values:
