@@ -100,6 +100,5 @@ def explain_rating_deadline(approved_on: date) -> str:
 def explain_co_opinion_deadline(assignment) -> str:
     if assignment.opinion_due_on is None:
         return ""
-    return _("Opinion due on %(due)s: %(months)d months after the assignment on %(basis)s.") % {
-        "due": assignment.opinion_due_on.isoformat(), "months": get_parameter(p.CO_OPINION_MONTHS),
-        "basis": assignment.assigned_on.isoformat()}
+    return _("Opinion to the lead unit due on %(due)s (assigned on %(basis)s).") % {
+        "due": assignment.opinion_due_on.isoformat(), "basis": assignment.assigned_on.isoformat()}

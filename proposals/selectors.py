@@ -263,6 +263,9 @@ def similar_proposals(*, user, title: str, body: str, exclude_pk: int | None = N
     return result
 
 
+CANDIDATES = 200
+
+
 def _similar_postgresql(base: QuerySet, title: str, body: str, limit: int) -> list[tuple[int, float]]:
     from django.db.models import FloatField
     from django.db.models.expressions import RawSQL
@@ -270,10 +273,17 @@ def _similar_postgresql(base: QuerySet, title: str, body: str, limit: int) -> li
     literals = similarity.query_literals(title, body)
     if literals is None:
         return []
-    candidate, ranking = literals
-    qs = (base.annotate(_match=RawSQL("search_vector @@ %s::tsquery", [candidate]))
-          .filter(_match=True)
-          .annotate(score=RawSQL("ts_rank(search_vector, %s::tsquery)", [ranking], output_field=FloatField()))
+    candidate, title_ranking, ranking = literals
+    # Step 1: the best CANDIDATES titles among those sharing our title's words (title vectors are tiny
+    # and stored inline, so even a common word ranks fast). Step 2: re-rank those with the bodies.
+    shortlist = (base.annotate(_match=RawSQL("title_vector @@ %s::tsquery", [candidate]))
+                 .filter(_match=True)
+                 .annotate(_title_rank=RawSQL("ts_rank(title_vector, %s::tsquery)", [title_ranking],
+                                              output_field=FloatField()))
+                 .order_by("-_title_rank", "-pk").values("pk")[:CANDIDATES])
+    score = RawSQL("ts_rank(search_vector, %s::tsquery) + ts_rank(title_vector, %s::tsquery)",
+                   [ranking, title_ranking], output_field=FloatField())
+    qs = (Proposal.objects.filter(pk__in=shortlist).annotate(score=score)
           .order_by("-score", "-pk").values_list("pk", "score")[:limit])
     return list(qs)
 

@@ -25,7 +25,7 @@ STOP_BIGRAMS = frozenset({
 })
 BODY_TOKENS = 120
 TITLE_TOKENS = 40
-PAIR_TOKENS = 10
+PAIR_TOKENS = 6
 
 
 def bigrams(text: str) -> list[str]:
@@ -63,29 +63,36 @@ def vector_literal(title: str, body: str) -> str:
     return " ".join(parts)
 
 
+def title_vector_literal(title: str) -> str:
+    return " ".join(f"'{token}':{i}A" for i, token in enumerate(title_tokens(title), start=1))
+
+
 def _or(terms: Iterable[str]) -> str:
     return " | ".join(terms)
 
 
-def query_literals(title: str, body: str) -> tuple[str, str] | None:
-    """(candidate query, ranking query) as tsquery literals, or None when the text has no topic words.
+def query_literals(title: str, body: str) -> tuple[str, str, str] | None:
+    """(candidate query, title ranking query, full ranking query) as tsquery literals, or None when the
+    text has no topic words.
 
-    Candidates share two title bigrams (any pair of the first PAIR_TOKENS) — selective enough for the
-    GIN index to return a few hundred rows among 300,000 — or, for a title without two usable bigrams,
-    two of the body's most frequent ones. Ranking uses every bigram.
+    Candidates are searched in the other proposals' TITLE vectors only (short, so the GIN index stays
+    selective however common a word is in bodies): titles sharing two of our title's "words" — the
+    non-overlapping bigram cover of the title (社区养老助餐 → 社区, 养老, 助餐), which mostly falls on
+    two-character words and keeps the boolean query small (at most PAIR_TOKENS terms) — or one word
+    when the title has only one. Without a usable title the body's most frequent bigrams stand in.
+    Ranking uses every bigram (title first, then title and body).
     """
     title_terms = title_tokens(title)
     body_terms = body_tokens(body, limit=40)
     rank_terms = list(dict.fromkeys(title_terms + body_terms))
     if not rank_terms:
         return None
-    seeds = title_terms[:PAIR_TOKENS] if len(title_terms) >= 2 else (title_terms + body_terms)[:PAIR_TOKENS]
+    seeds = [t for t in search_terms(title) if t in title_terms][:PAIR_TOKENS] or body_terms[:PAIR_TOKENS - 1]
     if len(seeds) >= 2:
-        pairs = [f"('{a}' & '{b}')" for i, a in enumerate(seeds) for b in seeds[i + 1:]]
-        candidate = _or(pairs)
+        candidate = _or(f"('{a}' & '{b}')" for i, a in enumerate(seeds) for b in seeds[i + 1:])
     else:
         candidate = f"'{seeds[0]}'"
-    return candidate, _or(f"'{t}'" for t in rank_terms)
+    return candidate, _or(f"'{t}'" for t in (title_terms or seeds)), _or(f"'{t}'" for t in rank_terms)
 
 
 def search_terms(text: str) -> list[str]:
@@ -138,15 +145,16 @@ def refresh_search_vectors(proposal_ids: Iterable[int]) -> int:
         chunk = ids[start:start + 1000]
         rows = Proposal.objects.filter(pk__in=chunk).values_list("pk", "title", "situation", "analysis",
                                                                  "suggestions")
-        values = [(pk, vector_literal(title, "\n".join((s, a, g)))) for pk, title, s, a, g in rows]
+        values = [(pk, title_vector_literal(title), vector_literal(title, "\n".join((s, a, g))))
+                  for pk, title, s, a, g in rows]
         if not values:
             continue
-        placeholders = ", ".join(["(%s, %s)"] * len(values))
-        params = [item for pair in values for item in pair]
+        placeholders = ", ".join(["(%s, %s, %s)"] * len(values))
+        params = [item for row in values for item in row]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} AS p SET search_vector = v.vec::tsvector "  # noqa: S608 - table name is ours
-                f"FROM (VALUES {placeholders}) AS v(id, vec) WHERE p.id = v.id::bigint",
+                f"UPDATE {table} AS p SET title_vector = v.tv::tsvector, search_vector = v.sv::tsvector "  # noqa: S608
+                f"FROM (VALUES {placeholders}) AS v(id, tv, sv) WHERE p.id = v.id::bigint",
                 params,
             )
             done += cursor.rowcount

@@ -1,4 +1,4 @@
-"""GIN index on the bigram tsvector (PostgreSQL only; other databases use the Python fallback)."""
+"""GIN indexes on the bigram tsvectors (PostgreSQL only; other databases use the Python fallback)."""
 
 from django.db import migrations
 
@@ -8,11 +8,15 @@ def create_index(apps, schema_editor):
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS prop_search_vector_gin ON proposals_proposal USING gin (search_vector)"
         )
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS prop_title_vector_gin ON proposals_proposal USING gin (title_vector)"
+        )
 
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS prop_search_vector_gin")
+        schema_editor.execute("DROP INDEX IF EXISTS prop_title_vector_gin")
 
 
 class Migration(migrations.Migration):

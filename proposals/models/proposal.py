@@ -233,7 +233,9 @@ class Proposal(models.Model):
     withheld_reason = models.TextField(_("reason for withholding"), blank=True)
     withheld_at = models.DateTimeField(_("withheld at"), null=True, blank=True)
 
-    # Character bigrams of title (weight A) and body (weight D); PostgreSQL only, see similarity.py.
+    # Character bigrams (PostgreSQL only, GIN-indexed, see similarity.py): the title alone (finds the
+    # candidates of a similarity lookup cheaply) and title (weight A) with frequent body bigrams (D).
+    title_vector = SearchVectorField(null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:

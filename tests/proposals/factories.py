@@ -64,18 +64,26 @@ class World:
     other_handler: object
 
 
+def _user(username: str, role: str):
+    # Looked up first: calling the user factory again would reset the password (and with it every
+    # logged-in test client's session).
+    from zhongyuan_cppcc.accounts.models import User
+
+    return User.objects.filter(username=username).first() or make_user(role, username=username)
+
+
 def world() -> World:
     """The shared cast, get-or-created by fixed names (cheap to call again)."""
     today = timezone.localdate()
     session = make_session(term_number=10, number=3, open_on=today - timedelta(days=30),
                            close_on=today + timedelta(days=30))
-    lead_handler = make_user("handler", username="unit-lead-officer")
-    co_handler = make_user("handler", username="unit-co-officer")
-    other_handler = make_user("handler", username="unit-other-officer")
+    lead_handler = _user("unit-lead-officer", "handler")
+    co_handler = _user("unit-co-officer", "handler")
+    other_handler = _user("unit-other-officer", "handler")
     return World(
         session=session,
-        officer=make_user("proposal_officer", username="proposal-officer"),
-        leader=make_user("leader", username="the-leader"),
+        officer=_user("proposal-officer", "proposal_officer"),
+        leader=_user("the-leader", "leader"),
         lead_unit=make_unit("区城市管理局", lead_handler),
         lead_handler=lead_handler,
         co_unit=make_unit("区住房保障局", co_handler),

@@ -39,7 +39,8 @@ def registered_2024(w):
     return p
 
 
-def assign(p, w, when=at(2024, 2, 5), **kwargs):
+def assign(p, w, when=None, **kwargs):
+    when = when or at(2024, 2, 5)
     kwargs.setdefault("co_units", [w.co_unit])
     services.proposal_assign(actor=w.officer, proposal=p, lead_unit=w.lead_unit, at=when, **kwargs)
     p.refresh_from_db()
@@ -50,8 +51,10 @@ class TestAssign:
     def test_default_deadline_three_months_and_notifications(self, w, registered_2024):
         p = assign(registered_2024, w)
         assert (p.status, p.lead_unit, p.assigned_on) == (Status.ASSIGNED, w.lead_unit, date(2024, 2, 5))
-        assert (p.reply_due_on, p.reply_due_basis, p.reply_due_months) == (date(2024, 5, 5), DeadlineBasis.ASSIGNMENT, 3)
-        assert "2024-05-05" in deadlines.explain_reply_deadline(p) and "2024-02-05" in deadlines.explain_reply_deadline(p)
+        assert (p.reply_due_on, p.reply_due_basis, p.reply_due_months) == (
+            date(2024, 5, 5), DeadlineBasis.ASSIGNMENT, 3)
+        explanation = deadlines.explain_reply_deadline(p)
+        assert "2024-05-05" in explanation and "2024-02-05" in explanation
         co = p.assignments.get(role="co")
         assert (co.unit, co.opinion_due_on, co.answer) == (w.co_unit, date(2024, 3, 5), AssignmentAnswer.PENDING)
         lead_note = Notification.objects.get(recipient=w.lead_handler, kind="proposals.assigned")

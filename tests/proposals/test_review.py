@@ -131,7 +131,8 @@ class TestMerge:
         main.refresh_from_db()
         services.proposal_record_contact(actor=w.lead_handler, proposal=main, method="phone",
                                          contacted_on=main.assigned_on)
-        services.reply_submit(actor=w.lead_handler, proposal=main, reply_class="A", text="已解决", document=pdf_upload())
+        services.reply_submit(actor=w.lead_handler, proposal=main, reply_class="A", text="已解决",
+                              document=pdf_upload())
         services.reply_approve(actor=w.officer, proposal=main)
         raters = set(Rating.objects.filter(proposal=main).values_list("user_id", flat=True))
         assert raters == {main.author_id, source.author_id, source_cosigner.pk}
