@@ -2,12 +2,12 @@
 proposal; working-day deadlines are derived from their stored basis date, so a change of the holiday
 calendar moves them (reminders rely on that)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
-from zhongyuan_cppcc.calendar.services import add_working_days, working_days_between
+from zhongyuan_cppcc.calendar.services import WorkingCalendar, add_working_days, working_days_between
 from zhongyuan_cppcc.core.parameters import get_parameter
 
 from . import parameters as p
@@ -43,6 +43,24 @@ def followup_due(approved_on: date) -> date:
 def objection_deadline(assigned_on: date) -> date:
     """Last day a unit may object: proposals.objection_working_days working days after assignment."""
     return add_working_days(assigned_on, get_parameter(p.OBJECTION_WORKING_DAYS))
+
+
+def objection_deadlines(assigned_ons) -> dict[date, date]:
+    """objection_deadline for many basis dates with one calendar query (for list pages)."""
+    days = get_parameter(p.OBJECTION_WORKING_DAYS)
+    dates = sorted(set(assigned_ons))
+    if not dates:
+        return {}
+    calendar = WorkingCalendar(dates[0], dates[-1] + timedelta(days=days * 2 + 31))
+    result = {}
+    for basis in dates:
+        day, remaining = basis, days
+        while remaining:
+            day += timedelta(days=1)
+            if calendar.is_working_day(day):
+                remaining -= 1
+        result[basis] = day
+    return result
 
 
 def contact_deadline(assigned_on: date) -> date:

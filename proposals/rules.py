@@ -99,6 +99,13 @@ def has_open_rating(user, proposal) -> bool:
         user=user, status=RatingStatus.OPEN, round=proposal.reply_round).exists())
 
 
+@rules.predicate
+def followup_pending(user, proposal) -> bool:
+    """A class B reply scheduled a follow-up review (回头看) that nobody has recorded yet."""
+    proposal = _proposal(proposal)
+    return proposal is not None and proposal.followup_due_on is not None and proposal.followup_done_at is None
+
+
 def status_allows(verb: str):
     @rules.predicate(name=f"status_allows:{verb}")
     def predicate(user, proposal) -> bool:
@@ -154,7 +161,7 @@ ACTORS = {
     Verb.UNMARK_EXCELLENT: is_proposal_officer,
     Verb.WITHHOLD: is_proposal_officer,
     Verb.UNWITHHOLD: is_proposal_officer,
-    Verb.RECORD_FOLLOWUP: lead_handler_of | is_proposal_officer,
+    Verb.RECORD_FOLLOWUP: (lead_handler_of | is_proposal_officer) & followup_pending,
 }
 assert set(ACTORS) == set(Verb), "every verb needs a rule"
 

@@ -378,6 +378,14 @@ def invitations_for(*, user, proposal: Proposal) -> list[CosignerInvitation]:
     return list(CosignerInvitation.objects.filter(proposal=proposal).select_related("member").order_by("invited_at"))
 
 
+def actions_for(*, user, proposal: Proposal) -> list[str]:
+    """The verbs this user may perform on the proposal now (for the detail page's buttons). Verbs on an
+    invitation or an assignment row are included when the user holds one that can take them."""
+    from .workflow import permission_name
+
+    return [verb for verb in Verb.values if rules.has_perm(permission_name(verb), user, proposal)]
+
+
 @dataclass
 class TimelineEntry:
     at: datetime

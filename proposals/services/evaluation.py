@@ -28,7 +28,7 @@ from ..models import (
     RatingStatus,
     Satisfaction,
 )
-from ..workflow import Status, Verb
+from ..workflow import Status, Verb, can
 from . import _ledger
 from ._common import (
     check,
@@ -257,9 +257,10 @@ def proposal_record_followup(*, actor, proposal: Proposal | int, note: str, at: 
     (or the lead unit, when an officer records it)."""
     at = when(at)
     proposal = lock(proposal)
-    check(proposal, Verb.RECORD_FOLLOWUP, actor)
-    if proposal.followup_due_on is None or proposal.followup_done_at is not None:
+    if can(proposal.status, Verb.RECORD_FOLLOWUP) and (proposal.followup_due_on is None
+                                                       or proposal.followup_done_at is not None):
         raise NotReady(_("No follow-up review is due for this proposal."))
+    check(proposal, Verb.RECORD_FOLLOWUP, actor)
     note = clean_text(note, field="note", label=_("The follow-up review"), max_chars=COMMENT_MAX_CHARS,
                       required=True)
     proposal.followup_done_at, proposal.followup_note = at, note

@@ -41,3 +41,12 @@ def test_days_left_in_working_days():
 def test_add_months_clamps_to_month_end():
     assert deadlines.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert deadlines.add_months(date(2024, 8, 31), 6) == date(2025, 2, 28)
+
+
+@pytest.mark.django_db
+def test_objection_deadlines_for_a_list_in_one_query(django_assert_num_queries):
+    bases = [date(2024, 2, 5), date(2024, 2, 9), date(2024, 9, 27)]
+    with django_assert_num_queries(2):  # the parameter and the calendar
+        result = deadlines.objection_deadlines(bases)
+    assert result == {b: deadlines.objection_deadline(b) for b in bases}
+    assert result[date(2024, 2, 5)] == date(2024, 2, 23)

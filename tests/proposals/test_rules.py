@@ -111,7 +111,8 @@ def test_permission_matrix(status):
         services.invitation_accept(actor=member.user, invitation=services.proposal_invite_cosigner(
             actor=p.author, proposal=p, member=member))
     else:
-        p = ProposalFactory(**{status: True}, cosigners=1)
+        # Class B, so that the follow-up review (回头看) is due once the reply is approved.
+        p = ProposalFactory(**{status: True}, cosigners=1, reply_class="B")
     viewers = _viewers(p, w, status)
     failures = []
     table = {permission_name(v): spec for v, spec in EXPECTED.items()} | READ_EXPECTED

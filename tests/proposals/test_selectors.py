@@ -160,3 +160,13 @@ class TestQueryCounts:
                 selectors.attachments_for(user=w.officer, proposal=p)
             assert entries
         assert len(selectors.timeline_for(user=w.officer, proposal=long)) > 10
+
+
+def test_actions_for_each_viewer(w):
+    p = ProposalFactory(replied=True, cosigners=1)
+    assert selectors.actions_for(user=p.author, proposal=p) == ["rate"]
+    officer_actions = selectors.actions_for(user=w.officer, proposal=p)
+    assert {"set_key", "mark_excellent", "withhold"} <= set(officer_actions)
+    assert "rate" not in officer_actions
+    assert selectors.actions_for(user=w.lead_handler, proposal=p) == ["rate_quality"]  # class A: no follow-up
+    assert selectors.actions_for(user=make_member().user, proposal=p) == []
