@@ -54,9 +54,9 @@ def _is_staff_reader(user) -> bool:
 
 def proposal_scope_q(user) -> Q | None:
     """The condition for every proposal this user may open outside the archive (None: nothing)."""
-    roles = _roles(user)
-    if not roles:
+    if not (user and user.is_authenticated and user.is_active):
         return None
+    roles = _roles(user)
     parts = []
     if roles & {"proposal_officer", "leader"}:
         parts.append(access.staff_q())

@@ -170,3 +170,15 @@ def test_actions_for_each_viewer(w):
     assert "rate" not in officer_actions
     assert selectors.actions_for(user=w.lead_handler, proposal=p) == ["rate_quality"]  # class A: no follow-up
     assert selectors.actions_for(user=make_member().user, proposal=p) == []
+
+
+def test_collective_author_without_roles_sees_own_proposal(w):
+    from members.models import Sector
+
+    holder = make_user()  # no role at all: e.g. a sector group's secretary
+    authorisation = services.collective_authorisation_grant(actor=w.officer, user=holder,
+                                                            organisation=Sector.objects.first())
+    p = services.proposal_create_draft(author=holder, title="关于界别协商的建议", collective=authorisation)
+    assert selectors.proposal_get_for(user=holder, pk=p.pk) == p
+    assert list(selectors.my_proposals_for(user=holder)) == [p]
+    assert holder.has_perm("proposals.list_own_proposals")
