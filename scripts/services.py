@@ -32,7 +32,8 @@ def mode() -> str:
     redis_ok = reachable(DEFAULT_REDIS_URL, 6379)
     if db_ok and redis_ok:
         return "services"
-    missing = [name for name, ok in (("PostgreSQL 127.0.0.1:5432", db_ok), ("Redis 127.0.0.1:6379", redis_ok)) if not ok]
+    checks = (("PostgreSQL 127.0.0.1:5432", db_ok), ("Redis 127.0.0.1:6379", redis_ok))
+    missing = [name for name, ok in checks if not ok]
     print(
         "\n*** NOTICE: " + " and ".join(missing) + " not reachable.\n"
         "*** Falling back to the EMBEDDED DEMO MODE: SQLite file var/demo.sqlite3 and a file-system\n"

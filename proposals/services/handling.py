@@ -150,7 +150,7 @@ def proposal_assign(
     proposal: Proposal | int,
     lead_unit: HandlingUnit,
     co_units=(),
-    is_key: bool = False,
+    is_key: bool | None = None,
     supervising_leader=None,
     reply_due_on: date | None = None,
     note: str = "",
@@ -158,12 +158,14 @@ def proposal_assign(
 ) -> Proposal:
     """Assign a registered proposal (交办) to one lead unit and any co-handling units. The reply is due
     proposals.reply_months after assignment unless the officer sets an earlier date (or a later one up
-    to proposals.reply_max_months). Key proposals need a supervising leader. Notifies units, leader,
-    proposers."""
+    to proposals.reply_max_months). is_key=None keeps the key-proposal flag (and leader) as they are;
+    key proposals need a supervising leader. Notifies units, leader, proposers."""
     at = when(at)
     proposal = lock(proposal)
     check(proposal, Verb.ASSIGN, actor)
     lead, co = _units(lead_unit, co_units)
+    if is_key is None:
+        is_key, supervising_leader = proposal.is_key, proposal.supervising_leader
     _check_leader(is_key, supervising_leader)
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     proposal.assignment_round += 1

@@ -250,3 +250,10 @@ def test_handler_must_hold_the_role(w, registered_2024):
     w.lead_unit.officers.add(plain)
     with pytest.raises(ProposalPermissionDenied):
         services.assignment_accept(actor=plain, assignment=p.assignments.get(role="lead"))
+
+
+def test_assignment_keeps_a_key_flag_set_at_registration(w, registered_2024):
+    services.proposal_set_key(actor=w.officer, proposal=registered_2024, is_key=True, supervising_leader=w.leader)
+    p = assign(registered_2024, w)  # is_key not given
+    assert p.is_key and p.supervising_leader == w.leader
+    assert LedgerEvent.objects.filter(source_id=str(p.pk), subkind="key", withdrawn_at__isnull=True).count() == 1
