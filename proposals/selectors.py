@@ -111,7 +111,7 @@ def invitations_waiting_for(*, user) -> QuerySet[CosignerInvitation]:
 
 def unit_proposals_for(*, user, unit: HandlingUnit | None = None, today: date | None = None) -> QuerySet[Proposal]:
     """The handling unit's list, most urgent first: running deadlines by due date, then the rest.
-    Annotated with `is_overdue` (bool) and `my_role` is left to assignment_for."""
+    Annotated with `is_overdue` (running deadline passed) and `urgency` (0 running, 1 other)."""
     if "handler" not in _roles(user):
         return Proposal.objects.none()
     today = today or timezone.localdate()
@@ -360,7 +360,7 @@ def assignments_for(*, user, proposal: Proposal, include_superseded: bool = Fals
     return rows
 
 
-def assignment_for_unit_officer(*, user, proposal: Proposal) -> list[Assignment]:
+def my_assignments_for(*, user, proposal: Proposal) -> list[Assignment]:
     """The active assignment rows of the user's own units (what they may accept, object to, answer)."""
     return list(Assignment.objects.filter(proposal=proposal, superseded_at__isnull=True, unit__officers=user)
                 .select_related("unit"))
