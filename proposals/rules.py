@@ -196,3 +196,5 @@ rules.add_perm("proposals.manage_collective_authorisations", is_proposal_officer
 for _model in ("collectiveauthorisation",):
     for _perm in ("view", "add", "change"):
         rules.add_perm(f"proposals.{_perm}_{_model}", is_sysadmin)
+# The admin index lists the app for the system administrator (rules checks the bare app label).
+rules.add_perm("proposals", is_sysadmin)

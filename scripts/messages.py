@@ -24,7 +24,11 @@ SOURCE_DIRS = ["zhongyuan_cppcc", "members", "proposals", "opinions", "consultat
 
 
 def catalogues(root: Path) -> list[Path]:
-    return sorted(root.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+    found = []
+    for top in ["locale", *SOURCE_DIRS]:
+        found += (root / top).glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if top != "locale" else \
+            (root / top).glob("zh_Hans/LC_MESSAGES/django.po")
+    return sorted(set(found))
 
 
 def makemessages(root: Path) -> None:

@@ -11,7 +11,7 @@ from zhongyuan_cppcc.accounts.roles import Role
 from .factories import make_user
 
 ROLES = [r.value for r in Role]
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "zhongyuan_cppcc.accounts.backends.AccountBackend"
 
 
 @pytest.fixture
@@ -39,6 +39,23 @@ def client_for(db):
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database, data migrations included: put reference data back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from django.contrib.auth.models import Group
+
+        if not Group.objects.exists():
+            from zhongyuan_cppcc.core.reference_data import ensure_reference_data
+
+            ensure_reference_data()
 
 
 # --- Browser (Playwright driving Debian's Chromium) ------------------------------------------------
@@ -77,3 +94,91 @@ def browser_login(page, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state("networkidle")
+
+
+# --- A real Celery worker against the real Redis broker --------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, tmp_path):
+    """Start `celery worker` in a subprocess on this test's database and private queue.
+
+    Yields a handle with .stop() / .kill() and the worker's e-mail folder (file-based backend).
+    """
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.test",
+        "DATABASE_URL": (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}"
+                         f":{db['PORT'] or 5432}/{db['NAME']}"),
+        "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
+    }
+    log_path = tmp_path / "worker.log"
+
+    class Worker:
+        def __init__(self):
+            self.mail_dir = mail_dir
+            self.log_path = log_path
+            self.proc = None
+
+        def start(self, *extra):
+            log = open(log_path, "ab")  # noqa: SIM115 - closed when the process ends
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "zhongyuan_cppcc", "worker", "--loglevel", "INFO",
+                 "--concurrency", "1", "--pool", "prefork", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", *extra],
+                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                if b"ready." in log_path.read_bytes():
+                    return self
+                if self.proc.poll() is not None:
+                    raise RuntimeError("celery worker exited:\n" + log_path.read_text(errors="replace"))
+                time.sleep(0.2)
+            raise RuntimeError("celery worker did not start:\n" + log_path.read_text(errors="replace"))
+
+        def stop(self):
+            if self.proc and self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.kill()
+
+        def kill(self):
+            if self.proc and self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+        def mails(self) -> list[str]:
+            return [p.read_text(errors="replace") for p in sorted(self.mail_dir.glob("*.log"))]
+
+    worker = Worker()
+    yield worker
+    worker.stop()
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until predicate() is truthy; returns its value or fails the test."""
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

@@ -24,6 +24,9 @@ def test_sysadmin_grants_collective_authorisation_through_the_service(w, client_
     admin = make_user("sysadmin")
     holder = make_user()
     client = client_for(admin)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:proposals_collectiveauthorisation_changelist") in index
+    assert reverse("admin:proposals_proposal_changelist") not in index
     assert client.get(reverse("admin:proposals_collectiveauthorisation_changelist")).status_code == 200
     sector = Sector.objects.first()
     response = client.post(reverse("admin:proposals_collectiveauthorisation_add"),

@@ -17,7 +17,8 @@ from proposals.workflow import Status
 
 from .factories import ProposalFactory, world
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Reference data (roles, parties, calendar) is put back by tests/conftest.py after the flush.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def in_thread(fn, results, name, start=None):

@@ -6,6 +6,10 @@ from .models import User
 
 
 class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Account")
+
     error_messages = {
         "invalid_login": _("The account name or password is wrong. Please try again."),
         "inactive": _("This account has been disabled. Please contact the system administrator."),

@@ -45,3 +45,26 @@ class PasswordExpiryMiddleware:
             )
             return redirect("password_change")
         return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Sliding 30-minute idle timeout without writing the session on every request.
+
+    The session cookie and row expire SESSION_COOKIE_AGE after the last save; saving at most once
+    a minute keeps the idle timeout accurate to a minute and spares a database write per request.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and getattr(request, "user", None) is not None \
+                and request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
+                session["_seen"] = now  # marks the session modified: saved with a fresh expiry
+        return response

@@ -57,8 +57,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "zhongyuan_cppcc.core.middleware.RequestContextMiddleware",
-    "zhongyuan_cppcc.accounts.middleware.PasswordExpiryMiddleware",
+    "zhongyuan_cppcc.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhongyuan_cppcc.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -87,7 +88,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/zhongyuan_cppcc"
 if EMBEDDED_DEMO:
-    _demo_db = env.path("EMBEDDED_DEMO_DB", default=str(VAR_DIR / "demo.sqlite3"))
+    _demo_db = Path(env("EMBEDDED_DEMO_DB", default=str(VAR_DIR / "demo.sqlite3")))
     DATABASES = {"default": env.db_url_config(f"sqlite:///{_demo_db}")}
     # Web, worker and beat share the file: WAL and immediate transactions avoid "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -107,7 +108,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "zhongyuan_cppcc.accounts.backends.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -124,9 +125,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 
-# Idle timeout: the session expires 30 minutes after the last request.
+# Idle timeout: the session expires 30 minutes after the last request (IdleTimeoutMiddleware
+# refreshes the expiry at most once a minute).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
@@ -181,7 +183,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "build" / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -189,7 +191,8 @@ STORAGES = {
 }
 # Uploaded files live outside static and are only served through permission-checked views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None
+# Nothing serves MEDIA_URL: files are downloaded only through permission-checked views.
+MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -203,7 +206,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 if EMBEDDED_DEMO:
     CELERY_BROKER_URL = "filesystem://"
-    _broker_dir = env.path("EMBEDDED_BROKER_DIR", default=str(VAR_DIR / "broker"))
+    _broker_dir = Path(env("EMBEDDED_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("out", "processed"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

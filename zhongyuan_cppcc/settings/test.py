@@ -1,20 +1,27 @@
 """Test settings: the real PostgreSQL and Redis, fast password hashing."""
 
+import uuid
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="/tmp/zhongyuan_cppcc_test_mail")
+# Each test process (and the Celery workers it starts) uses its own queue on the shared Redis, so
+# parallel test runs never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"test-{uuid.uuid4().hex[:12]}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/zhongyuan_cppcc_test_media")
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="/tmp/zhongyuan_cppcc_test_media")
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests serve static files through the finders; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+SMS_BACKEND = env("SMS_BACKEND", default="zhongyuan_cppcc.notifications.sms.MemorySMSBackend")

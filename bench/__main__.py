@@ -1,0 +1,124 @@
+"""`make bench`: python -m bench [--scale small|full] [--only NAME ...] [--reseed]"""
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from urllib.parse import urlparse, urlunparse
+
+from .harness import MeasureContext, SeedContext, gunicorn_server, summary, write_report
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/zhongyuan_cppcc"
+
+
+def bench_database_url() -> str:
+    base = urlparse(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    return urlunparse(base._replace(path=base.path.rstrip("/") + "_bench"))
+
+
+def recreate_or_create(url: str, recreate: bool) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    conn = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
+                            password=parsed.password, dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        if recreate:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def seeded_scales() -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_seeded (scenario text PRIMARY KEY, scale text NOT NULL)")
+        cur.execute("SELECT scenario, scale FROM bench_seeded")
+        return dict(cur.fetchall())
+
+
+def mark_seeded(name: str, scale: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO bench_seeded VALUES (%s, %s) ON CONFLICT (scenario) DO UPDATE SET scale = %s",
+                    [name, scale, scale])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", choices=["small", "full"], default=os.environ.get("BENCH_SCALE", "small"))
+    parser.add_argument("--only", action="append", default=[])
+    parser.add_argument("--reseed", action="store_true")
+    args = parser.parse_args()
+
+    from .scenarios import SCENARIOS
+
+    names = [n for n in SCENARIOS if not args.only or n in args.only]
+    url = bench_database_url()
+    os.environ["BENCH_DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zhongyuan_cppcc.settings.bench"
+
+    # A scale change or --reseed starts from an empty database; otherwise seeding resumes.
+    recreate_or_create(url, recreate=args.reseed)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    known = seeded_scales()
+    if any(scale != args.scale for scale in known.values()):
+        from django.db import connections
+
+        connections.close_all()
+        recreate_or_create(url, recreate=True)
+        known = {}
+    print(f"bench: scale {args.scale}, database {urlparse(url).path.lstrip('/')}", flush=True)
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    known = seeded_scales()
+
+    modules = {name: importlib.import_module(f"bench.scenarios.{name}") for name in names}
+    seed_ctx = SeedContext(args.scale)
+    for name, module in modules.items():
+        if known.get(name) == args.scale:
+            print(f"seed {name}: already seeded", flush=True)
+            continue
+        started = time.perf_counter()
+        module.seed(seed_ctx)
+        mark_seeded(name, args.scale)
+        print(f"seed {name}: {time.perf_counter() - started:.1f} s", flush=True)
+
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    seed_ctx.user("bench-hello")
+
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    with gunicorn_server(env) as port:
+        probe = MeasureContext(args.scale, port, hello={})
+        hello_stats = probe.sample("/bench/hello/", "bench-hello", 50)
+        hello_load = probe.throughput("/bench/hello/", "bench-hello")
+        hello = {**hello_stats, **hello_load}
+        print(f"{'floor: hello-world view (same server, logged in)':<58} median {hello['median_ms']:.2f} ms, "
+              f"{hello['rps']:.0f} req/s ({hello['tool']})", flush=True)
+        ctx = MeasureContext(args.scale, port, hello=hello)
+        ctx._cookies = probe._cookies
+        for module in modules.values():
+            module.measure(ctx)
+    report = write_report(ctx.results, args.scale, hello)
+    print(summary(ctx.results, hello))
+    print(f"report: {report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,358 @@
+"""Benchmark harness: seed a separate database, serve it with gunicorn, measure pages and floors.
+
+See /README.md ("Benchmark") for how to run it and how to read the figures.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str  # "page" | "figure" | "check"
+    values: dict = field(default_factory=dict)
+
+    def line(self) -> str:
+        v = self.values
+        if self.kind == "page":
+            parts = [
+                f"median {v['median_ms']:.1f} ms",
+                f"p90 {v['p90_ms']:.1f} ms",
+                f"{v['queries']} queries",
+            ]
+            if v.get("raw_sql_ms") is not None:
+                parts.append(f"raw SQL {v['raw_sql_ms']:.2f} ms (x{v['ratio_sql']:.1f})")
+            parts.append(f"{v['rps']:.0f} req/s ({v['ratio_hello']:.0%} of hello)")
+            if v.get("errors"):
+                parts.append(f"{v['errors']} errors")
+            return f"{self.name:<58} " + ", ".join(parts)
+        if self.kind == "check":
+            return f"{self.name:<58} {'OK' if v['ok'] else 'FAILED'}  {v.get('detail', '')}"
+        extra = "".join(f", {k} {val}" for k, val in v.get("notes", {}).items())
+        return f"{self.name:<58} {v['value']:.3f} {v['unit']}{extra}"
+
+
+class SeedContext:
+    def __init__(self, scale: str) -> None:
+        self.scale = scale
+
+    def size(self, *, small: int, full: int) -> int:
+        return full if self.scale == "full" else small
+
+    def user(self, username: str, roles: Sequence[str] = (), **fields):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.utils import timezone
+
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"full_name": fields.pop("full_name", username), **fields}
+        )
+        if created:
+            user.set_unusable_password()
+        user.password_changed_at = timezone.now()
+        user.save()
+        if roles:
+            user.groups.add(*Group.objects.filter(name__in=list(roles)))
+        return user
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+        """Fast bulk load with PostgreSQL COPY (tab-separated; None -> NULL)."""
+        from django.db import connection
+
+        buffer = io.StringIO()
+        count = 0
+
+        def flush():
+            buffer.seek(0)
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_from(buffer, table, columns=list(columns), null="\\N")
+            buffer.seek(0)
+            buffer.truncate()
+
+        for row in rows:
+            buffer.write("\t".join(_copy_value(v) for v in row) + "\n")
+            count += 1
+            if count % 50_000 == 0:
+                flush()
+        flush()
+        return count
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class Timed:
+    def __init__(self, ctx: MeasureContext, name: str) -> None:
+        self.ctx, self.name, self.notes = ctx, name, {}
+
+    def note(self, key: str, value) -> None:
+        self.notes[key] = value
+
+
+class MeasureContext:
+    def __init__(self, scale: str, port: int, hello: dict) -> None:
+        self.scale = scale
+        self.port = port
+        self.hello = hello
+        self.results: list[Result] = []
+        self._cookies: dict[str, str] = {}
+
+    # -- sessions --------------------------------------------------------------------------------
+    def cookie_for(self, username: str | None) -> str:
+        if not username:
+            return ""
+        if username not in self._cookies:
+            from django.conf import settings
+            from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+            from django.contrib.sessions.backends.db import SessionStore
+
+            user = get_user_model().objects.get(username=username)
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "zhongyuan_cppcc.accounts.backends.AccountBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.set_expiry(24 * 3600)
+            session.save()
+            self._cookies[username] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        return self._cookies[username]
+
+    # -- requests --------------------------------------------------------------------------------
+    def get(self, path: str, user: str | None = None, conn: http.client.HTTPConnection | None = None):
+        own = conn is None
+        conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Host": "127.0.0.1"}
+        cookie = self.cookie_for(user)
+        if cookie:
+            headers["Cookie"] = cookie
+        started = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        wall = (time.perf_counter() - started) * 1000
+        if own:
+            conn.close()
+        return response, body, wall
+
+    def sample(self, path: str, user: str | None, requests: int, expect_status: int = 200) -> dict:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        times, queries, errors = [], set(), 0
+        for i in range(requests + 2):
+            response, body, _wall = self.get(path, user, conn)
+            if response.status != expect_status:
+                errors += 1
+                if errors == 1:
+                    print(f"  ! {path} answered {response.status} (expected {expect_status})", file=sys.stderr)
+            if i < 2:
+                continue  # warm-up: connection, caches, first-query plans
+            times.append(float(response.getheader("X-Bench-Time-Ms", "nan")))
+            queries.add(int(response.getheader("X-Bench-Queries", "-1")))
+        conn.close()
+        times.sort()
+        return {
+            "median_ms": statistics.median(times),
+            "p90_ms": times[min(len(times) - 1, int(len(times) * 0.9))],
+            "queries": max(queries),
+            "queries_varied": len(queries) > 1,
+            "errors": errors,
+        }
+
+    def throughput(self, path: str, user: str | None, seconds: float = 4.0, clients: int = 8) -> dict:
+        """Requests per second from a load generator on loopback (wrk if installed)."""
+        cookie = self.cookie_for(user)
+        wrk = shutil.which("wrk")
+        url = f"http://127.0.0.1:{self.port}{path}"
+        if wrk:
+            cmd = [wrk, "-t2", f"-c{clients}", f"-d{int(max(seconds, 1))}s", "--latency"]
+            if cookie:
+                cmd += ["-H", f"Cookie: {cookie}"]
+            out = subprocess.run(cmd + [url], capture_output=True, text=True, check=False).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) if "Requests/sec" in out else 0.0
+            non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+            return {"rps": rps, "non_2xx": int(non2xx.group(1)) if non2xx else 0, "tool": "wrk"}
+        return self._python_load(path, user, seconds, clients)
+
+    def _python_load(self, path, user, seconds, clients) -> dict:
+        import threading
+
+        deadline = time.perf_counter() + seconds
+        counts, bad = [0] * clients, [0] * clients
+
+        def worker(i):
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            while time.perf_counter() < deadline:
+                response, _, _ = self.get(path, user, conn)
+                counts[i] += 1
+                if response.status >= 400:
+                    bad[i] += 1
+            conn.close()
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return {"rps": sum(counts) / seconds, "non_2xx": sum(bad), "tool": "python"}
+
+    # -- API for scenarios -----------------------------------------------------------------------
+    def page(self, name: str, path: str, *, user: str | None = None, raw_sql: Sequence | None = None,
+             requests: int = 30, expect_status: int = 200, load_seconds: float = 4.0) -> Result:
+        stats = self.sample(path, user, requests, expect_status)
+        load = self.throughput(path, user, seconds=load_seconds)
+        raw_ms = raw_sql_median(raw_sql) if raw_sql else None
+        values = {
+            **stats,
+            "path": path,
+            "rps": load["rps"],
+            "non_2xx_under_load": load["non_2xx"],
+            "raw_sql_ms": raw_ms,
+            "ratio_sql": (stats["median_ms"] / raw_ms) if raw_ms else None,
+            "ratio_hello": load["rps"] / self.hello["rps"] if self.hello.get("rps") else 0.0,
+        }
+        result = Result(name, "page", values)
+        self._add(result)
+        return result
+
+    def query_count_stable(self, name: str, paths: Sequence[str], *, user: str | None = None) -> Result:
+        counts = {}
+        for path in paths:
+            response, _, _ = self.get(path, user)
+            counts[path] = int(response.getheader("X-Bench-Queries", "-1"))
+        ok = len(set(counts.values())) == 1 and min(counts.values()) >= 0
+        result = Result(name, "check", {"ok": ok, "detail": ", ".join(f"{p}: {c}" for p, c in counts.items())})
+        self._add(result)
+        return result
+
+    def record(self, name: str, value: float, unit: str, **notes) -> Result:
+        result = Result(name, "figure", {"value": float(value), "unit": unit, "notes": notes})
+        self._add(result)
+        return result
+
+    @contextmanager
+    def timed(self, name: str):
+        """Wall time and peak Python memory (tracemalloc) of the block."""
+        timer = Timed(self, name)
+        tracemalloc.start()
+        started = time.perf_counter()
+        try:
+            yield timer
+        finally:
+            elapsed = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            timer.notes["peak_python_mem"] = f"{peak / 1e6:.1f} MB"
+            self.record(name, elapsed, "s", **timer.notes)
+
+    def _add(self, result: Result) -> None:
+        self.results.append(result)
+        print(result.line(), flush=True)
+
+
+def raw_sql_median(statements: Sequence, repeat: int = 15) -> float:
+    """Median time (ms) to run the page's essential SQL directly through the DB driver."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    timings = []
+    for i in range(repeat + 2):
+        started = time.perf_counter()
+        with raw.cursor() as cursor:
+            for statement in statements:
+                sql, params = (statement, None) if isinstance(statement, str) else statement
+                cursor.execute(sql, params)
+                cursor.fetchall()
+        if i >= 2:
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+# --- database and server management ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_server(env: dict, workers: int = 2):
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "zhongyuan_cppcc.wsgi", "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
+           "--log-level", "warning", "--timeout", "120"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz/")
+                conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def write_report(results: list[Result], scale: str, hello: dict) -> Path:
+    out_dir = ROOT / "bench-results"
+    out_dir.mkdir(exist_ok=True)
+    path = out_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{scale}.json"
+    path.write_text(json.dumps({"scale": scale, "hello": hello,
+                                "results": [{"name": r.name, "kind": r.kind, **r.values} for r in results]},
+                               ensure_ascii=False, indent=2, default=str))
+    return path
+
+
+def summary(results: list[Result], hello: dict) -> str:
+    pages = [r for r in results if r.kind == "page"]
+    checks = [r for r in results if r.kind == "check"]
+    parts = [f"{len(pages)} pages"]
+    if pages:
+        worst = max(pages, key=lambda r: r.values["median_ms"])
+        parts.append(f"slowest median {worst.values['median_ms']:.1f} ms ({worst.name})")
+        ratios = [r.values["ratio_sql"] for r in pages if r.values.get("ratio_sql")]
+        if ratios:
+            parts.append(f"worst page/raw-SQL ratio x{max(ratios):.1f}")
+        parts.append(f"lowest throughput {min(r.values['ratio_hello'] for r in pages):.0%} of hello "
+                     f"({hello['rps']:.0f} req/s)")
+        errors = sum(r.values["errors"] + r.values["non_2xx_under_load"] for r in pages)
+        parts.append(f"{errors} error responses")
+    if checks:
+        parts.append(f"{sum(c.values['ok'] for c in checks)}/{len(checks)} query-count checks stable")
+    return "SUMMARY: " + "; ".join(parts)

@@ -1,0 +1,5 @@
+"""Scenario modules, measured in this order. Each has seed(ctx) and measure(ctx)."""
+
+SCENARIOS = [
+    "foundation",
+]
