@@ -134,7 +134,7 @@ class MeasureContext:
             user = get_user_model().objects.get(username=username)
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = "zhongyuan_cppcc.accounts.backends.AccountBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.set_expiry(24 * 3600)
             session.save()

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self) -> None:
+        from . import parameters  # noqa: F401 - declares the business parameters

@@ -11,7 +11,7 @@ from zhongyuan_cppcc.accounts.roles import Role
 from .factories import make_user
 
 ROLES = [r.value for r in Role]
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "zhongyuan_cppcc.accounts.backends.AccountBackend"
 
 
 @pytest.fixture

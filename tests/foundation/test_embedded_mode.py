@@ -2,6 +2,7 @@
 Celery worker and beat run on the file-system broker (the heartbeat arrives)."""
 
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -32,6 +33,7 @@ def embedded_env(tmp_path):
         "EMBEDDED_BROKER_DIR": str(tmp_path / "broker"),
         "HEARTBEAT_INTERVAL_SECONDS": "2",
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "STATIC_ROOT": str(tmp_path / "static"),
     })
     return env
 
@@ -60,10 +62,12 @@ def test_service_detection_falls_back_with_a_notice(tmp_path):
 def test_embedded_demo_mode_boots_serves_and_runs_celery(embedded_env, tmp_path):
     run(["manage.py", "migrate", "--no-input", "-v0"], embedded_env)
     run(["manage.py", "load_demo"], embedded_env)
+    run(["manage.py", "collectstatic", "--no-input", "-v0"], embedded_env)
     port = free_port()
     procs = [
-        subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
-                          "--insecure"], cwd=ROOT, env=embedded_env,
+        # The same server as `make run` (Procfile): gunicorn with whitenoise serving collected files.
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "zhongyuan_cppcc.wsgi", "--bind", f"127.0.0.1:{port}",
+                          "--workers", "1"], cwd=ROOT, env=embedded_env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         subprocess.Popen([sys.executable, "-m", "celery", "-A", "zhongyuan_cppcc", "worker", "--beat",
                           "--loglevel", "WARNING", "--concurrency", "1",
@@ -80,6 +84,8 @@ def test_embedded_demo_mode_boots_serves_and_runs_celery(embedded_env, tmp_path)
             except OSError:
                 time.sleep(0.5)
         assert body is not None and "中原区政协履职服务平台" in body and "登录" in body
+        css = re.search(r'href="(/static/css/app[^"]*\.css)"', body).group(1)
+        assert urlopen(f"http://127.0.0.1:{port}{css}", timeout=5).status == 200
 
         def heartbeat():
             with sqlite3.connect(embedded_env["EMBEDDED_DEMO_DB"]) as db:

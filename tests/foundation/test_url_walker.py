@@ -11,7 +11,7 @@ import tests
 from tests.factories import make_user
 from tests.url_matrix import ADMIN_LOGIN, ALLOW, ANON, DENY, EVERYONE, HIDDEN, LOGIN, Covered, Expect
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "zhongyuan_cppcc.accounts.backends.AccountBackend"
 
 
 def all_url_names(resolver=None, namespace="") -> set[str]:

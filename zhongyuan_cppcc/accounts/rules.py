@@ -14,3 +14,8 @@ rules.add_perm("axes.view_accessattempt", is_secadmin)
 rules.add_perm("axes.delete_accessattempt", is_secadmin)
 rules.add_perm("axes.view_accesslog", is_secadmin | is_auditor)
 rules.add_perm("accounts.view_own_profile", rules.is_authenticated)
+
+# Module permissions decide which apps the admin index lists (rules checks the bare app label).
+rules.add_perm("accounts", is_sysadmin | is_secadmin)
+rules.add_perm("auth", is_sysadmin | is_secadmin)
+rules.add_perm("axes", is_secadmin)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,15 @@ class Parameter:
             elif self.kind is list:
                 value = [int(v) for v in (value if isinstance(value, list) else str(value).split(","))]
         except (TypeError, ValueError) as exc:
-            raise ValidationError(f"{self.key}: {value!r}") from exc
+            raise ValidationError(_("“%(value)s” is not a valid value for %(label)s.")
+                                  % {"value": value, "label": self.label}) from exc
         if self.kind in (int, float):
             if self.minimum is not None and value < self.minimum:
-                raise ValidationError(f"{self.key} < {self.minimum}")
+                raise ValidationError(_("%(label)s must be at least %(limit)s.")
+                                      % {"label": self.label, "limit": self.minimum})
             if self.maximum is not None and value > self.maximum:
-                raise ValidationError(f"{self.key} > {self.maximum}")
+                raise ValidationError(_("%(label)s must be at most %(limit)s.")
+                                      % {"label": self.label, "limit": self.maximum})
         return value
 
 

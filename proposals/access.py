@@ -1,0 +1,117 @@
+"""Who stands in which relation to a proposal. Shared by rules.py (one object) and selectors.py (SQL).
+
+The per-object answers are cached on the proposal instance, so a page that asks a dozen permissions
+about one proposal runs each relation query once."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Assignment, AssignmentRole, CollectiveAuthorisation, CosignerInvitation, InvitationStatus, Proposal
+from .workflow import ANSWERED_STATUSES
+
+LIVE_INVITATIONS = (InvitationStatus.PENDING, InvitationStatus.ACCEPTED)
+
+
+def _cache(proposal: Proposal, key: str, compute):
+    cache = proposal.__dict__.setdefault("_access_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def forget(proposal: Proposal) -> None:
+    proposal.__dict__.pop("_access_cache", None)
+
+
+def proposer_user_ids(proposal: Proposal) -> frozenset[int]:
+    """Users who are proposers of this proposal: the author (lead proposer or the collective's authorised
+    user), accepted co-signers, and the proposers of every proposal merged into it."""
+
+    def compute() -> frozenset[int]:
+        scope = Q(pk=proposal.pk) | Q(merged_into=proposal.pk)
+        authors = Proposal.objects.filter(scope).order_by().values_list("author_id")
+        leads = Proposal.objects.filter(scope, lead_member__user__isnull=False).order_by().values_list(
+            "lead_member__user_id")
+        cosigners = CosignerInvitation.objects.filter(
+            Q(proposal=proposal.pk) | Q(proposal__merged_into=proposal.pk),
+            status=InvitationStatus.ACCEPTED, member__user__isnull=False,
+        ).order_by().values_list("member__user_id")
+        return frozenset(uid for (uid,) in authors.union(leads, cosigners) if uid is not None)
+
+    return _cache(proposal, "proposers", compute)
+
+
+def is_lead(user, proposal: Proposal) -> bool:
+    """The lead proposer: the draft's author (for a collective proposal, its authorised user)."""
+    return bool(user and user.is_authenticated and proposal.author_id == user.pk)
+
+
+def is_proposer(user, proposal: Proposal) -> bool:
+    return bool(user and user.is_authenticated and user.pk in proposer_user_ids(proposal))
+
+
+def is_pending_invitee(user, proposal: Proposal) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return _cache(proposal, f"invitee:{user.pk}", lambda: CosignerInvitation.objects.filter(
+        proposal=proposal.pk, member__user=user, status=InvitationStatus.PENDING).exists())
+
+
+def handler_roles(user, proposal: Proposal) -> frozenset[str]:
+    """The roles ("lead", "co") the user's units hold in the proposal's active assignment."""
+    if not (user and user.is_authenticated):
+        return frozenset()
+    return _cache(proposal, f"handler:{user.pk}", lambda: frozenset(Assignment.objects.filter(
+        proposal=proposal.pk, superseded_at__isnull=True, unit__officers=user).values_list("role", flat=True)))
+
+
+def is_lead_handler(user, proposal: Proposal) -> bool:
+    return AssignmentRole.LEAD in handler_roles(user, proposal)
+
+
+def is_co_handler(user, proposal: Proposal) -> bool:
+    return AssignmentRole.CO in handler_roles(user, proposal)
+
+
+def has_collective_authorisation(user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    if "_collective_auth" not in user.__dict__:
+        user.__dict__["_collective_auth"] = CollectiveAuthorisation.objects.filter(
+            user=user, revoked_at__isnull=True).exists()
+    return user.__dict__["_collective_auth"]
+
+
+# --- The same relations as SQL conditions, for scoped querysets -----------------------------------------
+
+
+def own_q(user) -> Q:
+    """Proposals the user leads, co-signs (or is invited to), or follows through a merge."""
+    invited = CosignerInvitation.objects.filter(member__user=user, status__in=LIVE_INVITATIONS).values("proposal_id")
+    mine = Proposal.objects.filter(
+        Q(author=user) | Q(lead_member__user=user)
+        | Q(invitations__member__user=user, invitations__status=InvitationStatus.ACCEPTED),
+        merged_into__isnull=False,
+    ).values("merged_into_id")
+    return Q(author=user) | Q(lead_member__user=user) | Q(pk__in=invited) | Q(pk__in=mine)
+
+
+def unit_q(user, unit_id: int | None = None) -> Q:
+    """Proposals actively assigned to one of the user's units (or to `unit_id` among them)."""
+    assignments = Assignment.objects.filter(superseded_at__isnull=True, unit__officers=user)
+    if unit_id is not None:
+        assignments = assignments.filter(unit_id=unit_id)
+    return Q(pk__in=assignments.values("proposal_id"))
+
+
+def staff_q() -> Q:
+    """What proposal officers and leaders see: everything ever submitted (drafts stay private)."""
+    return Q(submitted_at__isnull=False)
+
+
+def archive_q() -> Q:
+    """The public archive: proposals with an approved reply that no officer withheld."""
+    return Q(status__in=ANSWERED_STATUSES, publication_withheld=False)
+
+
+def authorised_organisations(user) -> QuerySet[CollectiveAuthorisation]:
+    return CollectiveAuthorisation.objects.filter(user=user, revoked_at__isnull=True)

@@ -1,0 +1,576 @@
+"""Every read that depends on who is asking. Objects outside the user's scope are 404 (Http404).
+
+Scopes: proposal officers and leaders see every proposal ever submitted (never others' drafts);
+handling-unit officers see proposals actively assigned to their units; members see their own,
+co-signed (and invited) proposals and those their proposals were merged into; every member, officer
+and leader reads the public archive (approved, not withheld replies, without contact details).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import rules
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from members.models import HandlingUnit
+from zhongyuan_cppcc.core.masking import mask_text
+from zhongyuan_cppcc.core.parameters import get_parameter
+
+from . import access, similarity
+from . import parameters as p
+from .models import (
+    Assignment,
+    Attachment,
+    AttachmentKind,
+    ContactRecord,
+    CosignerInvitation,
+    InvitationStatus,
+    Proposal,
+    Rating,
+    RatingStatus,
+    Reply,
+    ReplyStatus,
+    Satisfaction,
+    StatusChange,
+)
+from .workflow import ANSWERED_STATUSES, DEADLINE_STATUSES, REGISTERED_STATUSES, Status, Verb
+
+LIST_RELATED = ("lead_member", "lead_unit", "plenary_session__term", "organisation_party", "organisation_sector",
+                "organisation_committee")
+
+
+def _roles(user) -> set[str]:
+    return user.role_codes() if user and user.is_authenticated and user.is_active else set()
+
+
+def _is_staff_reader(user) -> bool:
+    return bool(_roles(user) & {"proposal_officer", "leader"})
+
+
+# --- Scoped lists -------------------------------------------------------------------------------------------
+
+
+def proposal_scope_q(user) -> Q | None:
+    """The condition for every proposal this user may open outside the archive (None: nothing)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    roles = _roles(user)
+    parts = []
+    if roles & {"proposal_officer", "leader"}:
+        parts.append(access.staff_q())
+    if "handler" in roles:
+        parts.append(access.unit_q(user))
+    # Members, and users filing collective proposals (who may hold no member role).
+    parts.append(access.own_q(user))
+    scope = parts[0]
+    for part in parts[1:]:
+        scope |= part
+    return scope
+
+
+def proposal_list_for(*, user) -> QuerySet[Proposal]:
+    """Every proposal the user may open through their roles (not the archive)."""
+    scope = proposal_scope_q(user)
+    if scope is None:
+        return Proposal.objects.none()
+    return Proposal.objects.filter(scope).select_related(*LIST_RELATED)
+
+
+def proposal_get_for(*, user, pk) -> Proposal:
+    """One proposal the user may open (own scope or the public archive), else Http404."""
+    scope = proposal_scope_q(user)
+    if scope is None:
+        raise Http404
+    if rules.has_perm("proposals.view_archive", user):
+        scope |= access.archive_q()
+    try:
+        return Proposal.objects.select_related(*LIST_RELATED, "supervising_leader", "merged_into",
+                                               "suggested_lead_unit").get(scope, pk=int(pk))
+    except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def my_proposals_for(*, user) -> QuerySet[Proposal]:
+    """The member's screen: own proposals, co-signings and invitations, and proposals followed by merge."""
+    if not (user and user.is_authenticated):
+        return Proposal.objects.none()
+    return (Proposal.objects.filter(access.own_q(user)).select_related(*LIST_RELATED)
+            .order_by("-created_at", "-pk"))
+
+
+def invitations_waiting_for(*, user) -> QuerySet[CosignerInvitation]:
+    """Invitations to co-sign that the user has not answered yet."""
+    if not (user and user.is_authenticated):
+        return CosignerInvitation.objects.none()
+    return (CosignerInvitation.objects.filter(member__user=user, status=InvitationStatus.PENDING,
+                                              proposal__status=Status.DRAFT)
+            .select_related("proposal", "proposal__lead_member", "invited_by").order_by("invited_at"))
+
+
+def unit_proposals_for(*, user, unit: HandlingUnit | None = None, today: date | None = None) -> QuerySet[Proposal]:
+    """The handling unit's list, most urgent first: running deadlines by due date, then the rest.
+    Annotated with `is_overdue` (running deadline passed) and `urgency` (0 running, 1 other)."""
+    if "handler" not in _roles(user):
+        return Proposal.objects.none()
+    today = today or timezone.localdate()
+    running = Q(status__in=DEADLINE_STATUSES)
+    return (Proposal.objects.filter(access.unit_q(user, unit.pk if unit else None))
+            .select_related(*LIST_RELATED)
+            .annotate(urgency=Case(When(running, then=Value(0)), default=Value(1), output_field=IntegerField()),
+                      is_overdue=Case(When(running & Q(reply_due_on__lt=today), then=Value(True)),
+                                      default=Value(False)))
+            .order_by("urgency", "reply_due_on", "pk"))
+
+
+@dataclass
+class ProposalFilter:
+    """The officer list's filters (all optional)."""
+
+    year: int | None = None
+    session_id: int | None = None
+    status: str | None = None
+    category: str | None = None
+    unit_id: int | None = None
+    is_key: bool | None = None
+    overdue: bool | None = None
+    excellent: bool | None = None
+    text: str = ""
+
+
+def apply_filter(qs: QuerySet[Proposal], flt: ProposalFilter, *, today: date | None = None) -> QuerySet[Proposal]:
+    today = today or timezone.localdate()
+    if flt.year:
+        qs = qs.filter(year=flt.year)
+    if flt.session_id:
+        qs = qs.filter(plenary_session_id=flt.session_id)
+    if flt.status:
+        qs = qs.filter(status=flt.status)
+    if flt.category:
+        qs = qs.filter(category=flt.category)
+    if flt.unit_id:
+        qs = qs.filter(lead_unit_id=flt.unit_id)
+    if flt.is_key is not None:
+        qs = qs.filter(is_key=flt.is_key)
+    if flt.excellent is not None:
+        qs = qs.filter(is_excellent=flt.excellent)
+    overdue = Q(status__in=DEADLINE_STATUSES, reply_due_on__lt=today)
+    if flt.overdue is True:
+        qs = qs.filter(overdue)
+    elif flt.overdue is False:
+        qs = qs.exclude(overdue)
+    if flt.text:
+        qs = text_search(qs, flt.text)
+    return qs
+
+
+def officer_proposals_for(*, user, flt: ProposalFilter | None = None, today: date | None = None) -> QuerySet[Proposal]:
+    """Officers' and leaders' list: everything submitted, filtered, newest number first."""
+    if not _is_staff_reader(user):
+        return Proposal.objects.none()
+    qs = Proposal.objects.filter(access.staff_q()).select_related(*LIST_RELATED)
+    if flt is not None:
+        qs = apply_filter(qs, flt, today=today)
+    return qs.order_by("-year", "-serial", "-submitted_at", "-pk")
+
+
+def reply_approval_queue_for(*, user) -> QuerySet[Proposal]:
+    """Replies waiting for the officer's approval, oldest first."""
+    if "proposal_officer" not in _roles(user):
+        return Proposal.objects.none()
+    return (Proposal.objects.filter(status__in=[Status.REPLY_REVIEW, Status.REHANDLING_REVIEW])
+            .select_related(*LIST_RELATED).order_by("reply_submitted_at", "pk"))
+
+
+def key_proposals_for(*, user, year: int | None = None) -> QuerySet[Proposal]:
+    """Key proposals (leaders: the ones they supervise first)."""
+    if not _is_staff_reader(user):
+        return Proposal.objects.none()
+    qs = Proposal.objects.filter(is_key=True, status__in=REGISTERED_STATUSES).select_related(
+        *LIST_RELATED, "supervising_leader")
+    if year:
+        qs = qs.filter(year=year)
+    mine = Case(When(supervising_leader=user, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(mine_first=mine).order_by("mine_first", "reply_due_on", "pk")
+
+
+# --- Archive and search -------------------------------------------------------------------------------------
+
+
+def text_search(qs: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
+    """Filter by Chinese text: every bigram of `text` in the title or frequent body words (PostgreSQL),
+    or a title/body substring match elsewhere and for one-character searches."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return qs
+    terms = similarity.search_terms(text)
+    if not terms:
+        return qs.filter(Q(title__icontains=text) | Q(situation__icontains=text) | Q(suggestions__icontains=text))
+    if similarity.is_postgresql():
+        from django.db.models.expressions import RawSQL
+
+        literal = similarity.search_query_literal(text)
+        return qs.annotate(_match=RawSQL("search_vector @@ %s::tsquery", [literal])).filter(_match=True)
+    for term in terms:
+        qs = qs.filter(Q(title__icontains=term) | Q(situation__icontains=term) | Q(analysis__icontains=term)
+                       | Q(suggestions__icontains=term))
+    return qs
+
+
+def archive_for(*, user, text: str = "", year: int | None = None, category: str | None = None) -> QuerySet[Proposal]:
+    """The searchable public archive of past proposals with approved replies (not withheld)."""
+    if not rules.has_perm("proposals.view_archive", user):
+        return Proposal.objects.none()
+    qs = Proposal.objects.filter(access.archive_q()).select_related(*LIST_RELATED)
+    if year:
+        qs = qs.filter(year=year)
+    if category:
+        qs = qs.filter(category=category)
+    return text_search(qs, text).order_by("-year", "-serial", "-pk")
+
+
+@dataclass
+class SimilarProposal:
+    proposal: Proposal
+    score: float
+    replies: list[Reply] = field(default_factory=list)
+
+
+def similar_proposals(*, user, title: str, body: str, exclude_pk: int | None = None,
+                      limit: int | None = None) -> list[SimilarProposal]:
+    """Earlier proposals most similar to this text (character bigrams of title and body), each with its
+    approved replies — from the archive, plus registered ones still being handled. Shown before submitting."""
+    limit = limit or get_parameter(p.SIMILAR_LIMIT)
+    base = Proposal.objects.filter(status__in=REGISTERED_STATUSES, publication_withheld=False)
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if similarity.is_postgresql():
+        rows = _similar_postgresql(base, title, body, limit)
+    else:
+        rows = _similar_python(base, title, body, limit)
+    if not rows:
+        return []
+    by_pk = {proposal.pk: proposal for proposal in Proposal.objects.filter(pk__in=[pk for pk, _s in rows])
+             .select_related(*LIST_RELATED).prefetch_related(
+                 Prefetch("replies", queryset=Reply.objects.filter(status=ReplyStatus.APPROVED).order_by("round"),
+                          to_attr="approved_replies"))}
+    result = []
+    for pk, score in rows:
+        proposal = by_pk[pk]
+        replies = [_public_reply(r) for r in proposal.approved_replies]
+        result.append(SimilarProposal(proposal=proposal, score=round(float(score), 4), replies=replies))
+    return result
+
+
+CANDIDATES = 200
+
+
+def _similar_postgresql(base: QuerySet, title: str, body: str, limit: int) -> list[tuple[int, float]]:
+    from django.db.models import FloatField
+    from django.db.models.expressions import RawSQL
+
+    literals = similarity.query_literals(title, body)
+    if literals is None:
+        return []
+    candidate, title_ranking, ranking = literals
+    # Step 1: the best CANDIDATES titles among those sharing our title's words (title vectors are tiny
+    # and stored inline, so even a common word ranks fast). Step 2: re-rank those with the bodies.
+    shortlist = (base.annotate(_match=RawSQL("title_vector @@ %s::tsquery", [candidate]))
+                 .filter(_match=True)
+                 .annotate(_title_rank=RawSQL("ts_rank(title_vector, %s::tsquery)", [title_ranking],
+                                              output_field=FloatField()))
+                 .order_by("-_title_rank", "-pk").values("pk")[:CANDIDATES])
+    score = RawSQL("ts_rank(search_vector, %s::tsquery) + ts_rank(title_vector, %s::tsquery)",
+                   [ranking, title_ranking], output_field=FloatField())
+    qs = (Proposal.objects.filter(pk__in=shortlist).annotate(score=score)
+          .order_by("-score", "-pk").values_list("pk", "score")[:limit])
+    return list(qs)
+
+
+def _similar_python(base: QuerySet, title: str, body: str, limit: int) -> list[tuple[int, float]]:
+    seeds = similarity.title_tokens(title)[:6] or similarity.body_tokens(body, limit=6)
+    if not seeds:
+        return []
+    condition = Q()
+    for token in seeds:
+        condition |= Q(title__contains=token)
+    rows = base.filter(condition).values_list("pk", "title", "situation", "analysis", "suggestions")[:2000]
+    scored = [(pk, similarity.python_score(title, body, t, "\n".join((s, a, g)))) for pk, t, s, a, g in rows]
+    scored = [row for row in scored if row[1] > 0]
+    scored.sort(key=lambda row: (-row[1], -row[0]))
+    return scored[:limit]
+
+
+def _public_reply(reply: Reply) -> Reply:
+    """The reply as the archive shows it: no contact person, phone or signed document, numbers masked."""
+    reply.contact_person = reply.contact_phone = ""
+    reply.document_id = None
+    reply.text = mask_text(reply.text)
+    return reply
+
+
+# --- One proposal's parts -----------------------------------------------------------------------------------
+
+
+def replies_for(*, user, proposal: Proposal) -> list[Reply]:
+    """Replies the viewer may read: proposers and the archive only approved ones (the archive without
+    contact details); the lead unit also its own drafts; officers and leaders everything submitted."""
+    qs = Reply.objects.filter(proposal=proposal).select_related("unit", "document").order_by("round")
+    if _is_staff_reader(user) and proposal.submitted_at is not None:
+        return list(qs.exclude(status=ReplyStatus.DRAFT))
+    if access.is_lead_handler(user, proposal) and "handler" in _roles(user):
+        return list(qs.filter(Q(status=ReplyStatus.APPROVED) | Q(unit_id=proposal.lead_unit_id)))
+    approved = list(qs.filter(status=ReplyStatus.APPROVED))
+    if access.is_proposer(user, proposal) or access.handler_roles(user, proposal):
+        return approved
+    return [_public_reply(r) for r in approved] if proposal.is_public else []
+
+
+def ratings_for(*, user, proposal: Proposal) -> list[Rating]:
+    """Individual ratings the viewer may see. Handling units: none before the proposal is closed.
+    Proposers: their own. Officers and leaders: all."""
+    qs = Rating.objects.filter(proposal=proposal, status=RatingStatus.RATED).select_related("user", "member")
+    if rules.has_perm("proposals.view_ratings_proposal", user, proposal):
+        return list(qs.order_by("round", "rated_at"))
+    if user and user.is_authenticated and access.is_proposer(user, proposal):
+        return list(qs.filter(user=user).order_by("round"))
+    return []
+
+
+def open_rating_for(*, user, proposal: Proposal) -> Rating | None:
+    """The rating this user still owes for the current reply, if any."""
+    if not (user and user.is_authenticated):
+        return None
+    return Rating.objects.filter(proposal=proposal, user=user, round=proposal.reply_round,
+                                 status=RatingStatus.OPEN).first()
+
+
+def assignments_for(*, user, proposal: Proposal, include_superseded: bool = False) -> list[Assignment]:
+    """The proposal's assignment rows (units and their answers). Objection reasons and co-handling
+    opinions are internal: proposers and archive readers get the units only."""
+    qs = Assignment.objects.filter(proposal=proposal).select_related("unit", "opinion_attachment")
+    if not include_superseded:
+        qs = qs.filter(superseded_at__isnull=True)
+    rows = list(qs.order_by("round", "role", "unit__order", "pk"))
+    if not rules.has_perm("proposals.view_internal_proposal", user, proposal):
+        for row in rows:
+            row.objection_reason = row.opinion_text = ""
+            row.opinion_attachment_id = None
+    return rows
+
+
+def my_assignments_for(*, user, proposal: Proposal) -> list[Assignment]:
+    """The active assignment rows of the user's own units (what they may accept, object to, answer)."""
+    return list(Assignment.objects.filter(proposal=proposal, superseded_at__isnull=True, unit__officers=user)
+                .select_related("unit"))
+
+
+def contacts_for(*, user, proposal: Proposal) -> list[ContactRecord]:
+    if not (rules.has_perm("proposals.view_internal_proposal", user, proposal) or access.is_proposer(user, proposal)):
+        return []
+    return list(ContactRecord.objects.filter(proposal=proposal).select_related("unit").order_by("contacted_on", "pk"))
+
+
+def invitations_for(*, user, proposal: Proposal) -> list[CosignerInvitation]:
+    if not rules.has_perm("proposals.view_contact_details_proposal", user, proposal):
+        return []
+    return list(CosignerInvitation.objects.filter(proposal=proposal).select_related("member").order_by("invited_at"))
+
+
+def actions_for(*, user, proposal: Proposal) -> list[str]:
+    """The verbs this user may perform on the proposal now (for the detail page's buttons). Verbs on an
+    invitation or an assignment row are included when the user holds one that can take them."""
+    from .workflow import permission_name
+
+    return [verb for verb in Verb.values if rules.has_perm(permission_name(verb), user, proposal)]
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    verb: str
+    verb_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    note: str
+
+
+# Timeline steps proposers and archive readers do not see (work between the office and the units).
+INTERNAL_VERBS = frozenset({Verb.ACCEPT_ASSIGNMENT, Verb.OBJECT_ASSIGNMENT, Verb.SUBMIT_CO_OPINION,
+                            Verb.RATE_QUALITY, Verb.SUBMIT_REPLY, Verb.RETURN_REPLY, Verb.SAVE_REPLY})
+PUBLIC_VERBS = frozenset({Verb.SUBMIT, Verb.REGISTER, Verb.ASSIGN, Verb.REASSIGN, Verb.APPROVE_REPLY,
+                          Verb.REHANDLE, Verb.CLOSE, Verb.MERGE})
+
+
+def timeline_for(*, user, proposal: Proposal) -> list[TimelineEntry]:
+    """The proposal's history as the viewer may see it, oldest first (one query, whatever its length).
+    Never shows who rated: rating steps have no actor."""
+    internal = rules.has_perm("proposals.view_internal_proposal", user, proposal)
+    related = rules.has_perm("proposals.view_contact_details_proposal", user, proposal)
+    qs = StatusChange.objects.filter(proposal=proposal).select_related("actor").order_by("at", "pk")
+    if not internal:
+        qs = qs.exclude(verb__in=INTERNAL_VERBS)
+    if not related:
+        qs = qs.filter(verb__in=PUBLIC_VERBS)
+    entries = []
+    for change in qs:
+        entries.append(TimelineEntry(
+            at=change.at, verb=change.verb, verb_label=str(Verb(change.verb).label) if change.verb in Verb.values
+            else change.verb, from_status=change.from_status, to_status=change.to_status,
+            actor=str(change.actor) if (change.actor and related) else "",
+            note=change.note if related else ""))
+    return entries
+
+
+def attachments_for(*, user, proposal: Proposal) -> list[Attachment]:
+    """Attachments the viewer may download (see attachment_visible_to)."""
+    rows = list(Attachment.objects.filter(proposal=proposal).order_by("uploaded_at", "pk"))
+    return [a for a in rows if attachment_visible_to(user, a, proposal=proposal)]
+
+
+def attachment_visible_to(user, attachment: Attachment, *, proposal: Proposal | None = None) -> bool:
+    """Material: anyone in the proposal's own circle (not archive readers). Signed reply documents: the
+    office, the lead unit, and — once approved — proposers and co-handling units. Co-handling opinion
+    documents: the office, the lead unit and the unit that wrote it."""
+    proposal = proposal or attachment.proposal
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    staff = _is_staff_reader(user) and proposal.submitted_at is not None
+    handler = "handler" in _roles(user)
+    unit_roles = access.handler_roles(user, proposal) if handler else frozenset()
+    if attachment.kind == AttachmentKind.MATERIAL:
+        return rules.has_perm("proposals.view_contact_details_proposal", user, proposal)
+    if attachment.kind == AttachmentKind.REPLY_DOCUMENT:
+        if staff or "lead" in unit_roles:
+            return True
+        approved = Reply.objects.filter(document=attachment, status=ReplyStatus.APPROVED).exists()
+        return approved and (bool(unit_roles) or access.is_proposer(user, proposal))
+    if attachment.kind == AttachmentKind.CO_OPINION:
+        if staff or "lead" in unit_roles:
+            return True
+        return handler and attachment.unit_id is not None and attachment.unit.officers.filter(pk=user.pk).exists()
+    return False
+
+
+def attachment_get_for(*, user, pk) -> Attachment:
+    """An attachment the user may download, else Http404 (also for attachments of invisible proposals)."""
+    try:
+        attachment = Attachment.objects.select_related("proposal").get(pk=int(pk))
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not attachment_visible_to(user, attachment):
+        raise Http404
+    return attachment
+
+
+# --- Statistics (one query each) ------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    registered: int = 0
+    replied: int = 0
+    closed: int = 0
+    overdue: int = 0
+    key: int = 0
+    excellent: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    dissatisfied: int = 0
+
+    @property
+    def reply_rate(self) -> float | None:
+        """办复率 = replied-or-closed ÷ registered (a proposal counts as replied once a reply is approved)."""
+        return self.replied / self.registered if self.registered else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """(satisfied + basically satisfied) ÷ ratings given, over each proposal's final reply round."""
+        return (self.satisfied + self.basically_satisfied) / self.rated if self.rated else None
+
+
+def _registered() -> QuerySet[Proposal]:
+    # Merged proposals follow their main proposal and are not counted twice.
+    return Proposal.objects.filter(status__in=REGISTERED_STATUSES)
+
+
+def _proposal_counts(today: date) -> dict:
+    return dict(
+        registered=Count("pk"),
+        replied=Count("pk", filter=Q(replied_at__isnull=False)),
+        closed=Count("pk", filter=Q(status=Status.CLOSED)),
+        overdue=Count("pk", filter=Q(status__in=DEADLINE_STATUSES, reply_due_on__lt=today)),
+        key=Count("pk", filter=Q(is_key=True)),
+        excellent=Count("pk", filter=Q(is_excellent=True)),
+    )
+
+
+def _rating_counts() -> dict:
+    return dict(
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(overall=Satisfaction.SATISFIED)),
+        basically_satisfied=Count("pk", filter=Q(overall=Satisfaction.BASICALLY_SATISFIED)),
+        dissatisfied=Count("pk", filter=Q(overall=Satisfaction.DISSATISFIED)),
+    )
+
+
+def _final_ratings() -> QuerySet[Rating]:
+    from django.db.models import F
+
+    return Rating.objects.filter(status=RatingStatus.RATED, round=F("proposal__reply_round"),
+                                 proposal__status__in=ANSWERED_STATUSES)
+
+
+def proposal_figures_by_year(*, years: list[int], today: date | None = None) -> dict[int, Figures]:
+    """Registered, replied, closed, overdue, key, excellent per proposal year (one query)."""
+    today = today or timezone.localdate()
+    result = {year: Figures() for year in years}
+    for row in _registered().filter(year__in=years).values("year").annotate(**_proposal_counts(today)).order_by():
+        figures = result[row.pop("year")]
+        for name, value in row.items():
+            setattr(figures, name, value)
+    return result
+
+
+def satisfaction_by_year(*, years: list[int]) -> dict[int, Figures]:
+    """Final-round ratings per proposal year (one query); read .satisfaction_rate."""
+    result = {year: Figures() for year in years}
+    for row in (_final_ratings().filter(proposal__year__in=years).values("proposal__year")
+                .annotate(**_rating_counts()).order_by()):
+        figures = result[row.pop("proposal__year")]
+        for name, value in row.items():
+            setattr(figures, name, value)
+    return result
+
+
+@dataclass
+class UnitFigures(Figures):
+    unit: HandlingUnit | None = None
+    co_handled: int = 0
+
+
+def unit_figures(*, year: int, today: date | None = None) -> list[UnitFigures]:
+    """The officer's per-unit table for a year: proposals led (assigned), replied, overdue, reply rate,
+    satisfaction rate, co-handled. Four queries whatever the number of units."""
+    today = today or timezone.localdate()
+    units = {u.pk: UnitFigures(unit=u) for u in HandlingUnit.objects.all()}
+    rows = (_registered().filter(year=year, lead_unit__isnull=False).values("lead_unit")
+            .annotate(**_proposal_counts(today)).order_by())
+    for row in rows:
+        figures = units.get(row.pop("lead_unit"))
+        for name, value in row.items():
+            setattr(figures, name, value)
+    for row in (_final_ratings().filter(proposal__year=year, proposal__lead_unit__isnull=False)
+                .values("proposal__lead_unit").annotate(**_rating_counts()).order_by()):
+        figures = units.get(row.pop("proposal__lead_unit"))
+        for name, value in row.items():
+            setattr(figures, name, value)
+    co_rows = (Assignment.objects.filter(role="co", superseded_at__isnull=True, proposal__year=year,
+                                         proposal__status__in=REGISTERED_STATUSES)
+               .values("unit").annotate(n=Count("proposal", distinct=True)).order_by())
+    for row in co_rows:
+        units[row["unit"]].co_handled = row["n"]
+    return [f for f in units.values() if f.unit.is_active or f.registered or f.co_handled]

@@ -1,0 +1,22 @@
+from tests.url_matrix import HIDDEN, only
+
+EXPECTATIONS = {
+    # Material of another member's submitted proposal: the office reads it, everybody else gets 404
+    # (the owner and unit cases are tested in test_attachments.py).
+    "proposals:attachment-download": only("proposal_officer", "leader", others=HIDDEN,
+                                          kwargs=lambda user: {"pk": _foreign_attachment()}),
+}
+
+
+def _foreign_attachment() -> int:
+    from proposals import services
+    from tests.proposals.factories import ProposalFactory, make_member
+
+    author = make_member("walker-attachment-owner").user
+    proposal = ProposalFactory(author=author)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attachment = services.attachment_add(actor=author, proposal=proposal,
+                                         upload=SimpleUploadedFile("说明.txt", "附件内容".encode()))
+    services.proposal_submit(actor=author, proposal=proposal)
+    return attachment.pk
