@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     Member,
     MemberStatus,
     Party,
+    PersonalDataClearance,
     PlenarySession,
     Sector,
     SpecialCommittee,
@@ -147,9 +148,8 @@ def load(*, stdout=None) -> None:
     _visits(rng, members, officer)
     _activities(rng, members, officer)
     if officer is not None:
-        # The demo member-affairs officer may reveal full ID numbers (a permission for named accounts).
-        officer.user_permissions.add(Permission.objects.get(codename="view_full_personal_data",
-                                                            content_type__app_label="members"))
+        # The demo member-affairs officer may reveal full ID numbers (a clearance for named accounts).
+        PersonalDataClearance.objects.get_or_create(user=officer, defaults={"reason": "演示：委员信息核对"})
     analyze_tables()
     _say(stdout, f"  members: {len(members)} members, {HandlingUnit.objects.count()} handling units, "
                  f"{Visit.objects.filter(date__year=2023).count()} visits in 2023\n")

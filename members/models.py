@@ -245,6 +245,27 @@ class Member(models.Model):
         return self.party.is_cpc
 
 
+class PersonalDataClearance(models.Model):
+    """An account allowed to see full ID and mobile numbers, on top of its role. Granted by the
+    security administrator to named people only; see members/rules.py."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"), on_delete=models.CASCADE,
+                                related_name="personal_data_clearance")
+    reason = models.CharField(_("reason"), max_length=200)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal-data clearance")
+        verbose_name_plural = _("personal-data clearances")
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class TermMembership(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="term_memberships")
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="memberships")

@@ -1,13 +1,13 @@
 """Who may do what in the members module.
 
-`members.view_full_personal_data` is deliberately not a rule: it is a database permission the
-security administrator grants to named accounts (user permissions in the admin), checked by
-Django's ModelBackend, so that no role sees full ID numbers just by being that role.
+Full ID and mobile numbers (`members.view_full_personal_data`) need, on top of a role that reads
+members, a personal-data clearance the security administrator grants to a named account: no role
+sees them just by being that role.
 """
 
 import rules
 
-from zhongyuan_cppcc.accounts.predicates import is_leader, is_member, is_member_officer, is_sysadmin
+from zhongyuan_cppcc.accounts.predicates import is_leader, is_member, is_member_officer, is_secadmin, is_sysadmin
 
 
 @rules.predicate
@@ -16,10 +16,27 @@ def is_own_member(user, member) -> bool:
     return bool(member is not None and user.is_authenticated and member.user_id == user.pk)
 
 
+@rules.predicate
+def has_personal_data_clearance(user) -> bool:
+    """A current PersonalDataClearance for this account (looked up once per request's user object)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if not hasattr(user, "_personal_data_clearance"):
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from .models import PersonalDataClearance
+
+        user._personal_data_clearance = PersonalDataClearance.objects.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()), user=user).exists()
+    return user._personal_data_clearance
+
+
 manages_members = is_member_officer
 reads_members = is_member_officer | is_leader
 
 rules.add_perm("members.view_member", reads_members | is_own_member)
+rules.add_perm("members.view_full_personal_data", reads_members & has_personal_data_clearance)
 rules.add_perm("members.add_member", manages_members)
 rules.add_perm("members.change_member", manages_members)
 rules.add_perm("members.export_member", reads_members)
@@ -57,5 +74,8 @@ for _model in ("party", "sector", "specialcommittee", "street", "community", "te
     rules.add_perm(f"members.view_{_model}", is_sysadmin | reads_members)
     rules.add_perm(f"members.add_{_model}", is_sysadmin)
     rules.add_perm(f"members.change_{_model}", is_sysadmin)
-# The admin shows the app to whoever has this module permission.
-rules.add_perm("members", is_sysadmin)
+# Clearances are security policy: the security administrator's, in the admin.
+for _verb in ("view", "add", "change", "delete"):
+    rules.add_perm(f"members.{_verb}_personaldataclearance", is_secadmin)
+# The admin lists the app for whoever has this module permission (each sees only their models).
+rules.add_perm("members", is_sysadmin | is_secadmin)

@@ -1,7 +1,6 @@
 """Fixtures of the members tests."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from tests.factories import make_user
 
@@ -25,10 +24,11 @@ def leader(db):
 
 @pytest.fixture
 def full_data_officer(db):
-    """A member officer who also holds the dedicated permission for full personal data."""
+    """A member officer who also holds a personal-data clearance."""
+    from members.models import PersonalDataClearance
+
     user = make_user("member_officer", username="officer-full")
-    user.user_permissions.add(Permission.objects.get(codename="view_full_personal_data",
-                                                     content_type__app_label="members"))
+    PersonalDataClearance.objects.create(user=user, reason="核对身份信息")
     return user
 
 

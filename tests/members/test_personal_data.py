@@ -163,27 +163,29 @@ def test_services_never_log_or_audit_a_full_id_number(caplog, officer):
 
 
 @pytest.mark.django_db
-def test_security_administrator_grants_the_full_data_permission(client_for, officer):
-    from django.contrib.auth.models import Permission
+def test_security_administrator_grants_a_clearance_in_the_admin(client_for, officer):
     from django.urls import reverse
 
+    from members.models import PersonalDataClearance
     from tests.factories import make_user
 
-    secadmin = make_user("secadmin")
-    client = client_for(secadmin)
-    url = reverse("admin:accounts_user_change", args=[officer.pk])
-    form = client.get(url).context["adminform"].form
-    choices = list(form.fields["user_permissions"].queryset)
-    permission = Permission.objects.get(codename="view_full_personal_data", content_type__app_label="members")
-    assert choices == [permission]  # nothing else can be granted per account
-    data = {name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None}
-    data.update(groups=[g.pk for g in officer.groups.all()], user_permissions=[permission.pk])
-    response = client.post(url, {k: v for k, v in data.items() if k != "password"})
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    officer = type(officer).objects.get(pk=officer.pk)
-    assert officer.has_perm("members.view_full_personal_data")
-    event = AuditEvent.objects.get(action="accounts.permissions_changed")
-    assert event.details["after"] == ["view_full_personal_data"]
-    # The system administrator sees the field but cannot change it (三员分立).
-    sysadmin_form = client_for(make_user("sysadmin")).get(url).context["adminform"].form
-    assert "user_permissions" not in sysadmin_form.fields
+    secadmin, sysadmin = make_user("secadmin"), make_user("sysadmin")
+    assert reverse("admin:members_personaldataclearance_changelist") in client_for(secadmin).get(
+        reverse("admin:index")).content.decode()
+    assert reverse("admin:members_personaldataclearance_changelist") not in client_for(sysadmin).get(
+        reverse("admin:index")).content.decode()
+    response = client_for(secadmin).post(reverse("admin:members_personaldataclearance_add"),
+                                         {"user": officer.pk, "reason": "年度换届资格审查", "expires_on": ""})
+    assert response.status_code == 302
+    clearance = PersonalDataClearance.objects.get(user=officer)
+    assert clearance.granted_by == secadmin
+    assert type(officer).objects.get(pk=officer.pk).has_perm("members.view_full_personal_data")
+    assert AuditEvent.objects.filter(action="members.clearance_granted", actor=secadmin).exists()
+    # The system administrator cannot grant one (三员分立).
+    assert client_for(sysadmin).post(reverse("admin:members_personaldataclearance_add"),
+                                     {"user": officer.pk, "reason": "x"}).status_code in (302, 403)
+    assert PersonalDataClearance.objects.count() == 1
+    client_for(secadmin).post(reverse("admin:members_personaldataclearance_delete", args=[clearance.pk]),
+                              {"post": "yes"})
+    assert not PersonalDataClearance.objects.exists()
+    assert AuditEvent.objects.filter(action="members.clearance_revoked").exists()

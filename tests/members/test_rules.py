@@ -43,8 +43,10 @@ MATRIX = {
     "members.change_party": {"sysadmin"},
     "members.change_term": {"sysadmin"},
     "members.change_plenarysession": {"sysadmin"},
-    # A database permission granted to named accounts only; no role carries it.
+    # Needs a clearance granted to a named account on top of the role; no role carries it.
     "members.view_full_personal_data": set(),
+    "members.view_personaldataclearance": {"secadmin"},
+    "members.add_personaldataclearance": {"secadmin"},
 }
 CASES = [(perm, role) for perm in MATRIX for role in ROLES]
 
@@ -72,8 +74,22 @@ def test_object_permissions_on_a_member(role):
 
 @pytest.mark.django_db
 def test_full_data_permission_is_granted_per_account(full_data_officer, officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.models import PersonalDataClearance
+
     assert full_data_officer.has_perm("members.view_full_personal_data")
     assert not officer.has_perm("members.view_full_personal_data")
+    # A clearance does nothing for a role that does not read members, nor once it has expired.
+    handler = make_user("handler")
+    PersonalDataClearance.objects.create(user=handler, reason="x")
+    assert not make_user("handler", username=handler.username).has_perm("members.view_full_personal_data")
+    PersonalDataClearance.objects.filter(user=full_data_officer).update(
+        expires_on=timezone.localdate() - timedelta(days=1))
+    fresh = type(full_data_officer).objects.get(pk=full_data_officer.pk)
+    assert not fresh.has_perm("members.view_full_personal_data")
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "email", "mobile")}),
-        (_("Roles"), {"fields": ("is_active", "is_staff", "groups", "user_permissions")}),
+        (_("Roles"), {"fields": ("is_active", "is_staff", "groups")}),
         (_("Notifications"), {"fields": ("notification_mode", "email_notifications", "sms_notifications")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
@@ -40,28 +40,14 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),
     )
     readonly_fields = ("last_login", "date_joined", "password_changed_at")
-    filter_horizontal = ("groups", "user_permissions")
-    # Permissions granted to named accounts on top of their roles (e.g. seeing full ID numbers);
-    # nothing else is offered, so roles stay the way access is given.
-    GRANTABLE_PERMISSIONS = (("members", "view_full_personal_data"),)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "user_permissions":
-            from django.contrib.auth.models import Permission
-            from django.db.models import Q
-
-            allowed = Q(pk__in=[])
-            for app_label, codename in self.GRANTABLE_PERMISSIONS:
-                allowed |= Q(content_type__app_label=app_label, codename=codename)
-            kwargs["queryset"] = Permission.objects.filter(allowed)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    filter_horizontal = ("groups",)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # 三员分立: only the security administrator assigns roles; only the system administrator
         # edits account data.
         if not request.user.has_perm("accounts.assign_roles"):
-            fields += ["groups", "is_staff", "user_permissions"]
+            fields += ["groups", "is_staff"]
         if not request.user.has_perm("accounts.add_user"):
             fields += ["username", "full_name", "email", "mobile", "is_active",
                        "notification_mode", "email_notifications", "sms_notifications"]
@@ -77,16 +63,11 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
-        perms_before = set(form.instance.user_permissions.values_list("codename", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
         after = set(form.instance.groups.values_list("name", flat=True))
         if before != after:
             audit_record(action="accounts.roles_changed", obj=form.instance, request=request,
                          details={"before": sorted(before), "after": sorted(after)})
-        perms_after = set(form.instance.user_permissions.values_list("codename", flat=True))
-        if perms_before != perms_after:
-            audit_record(action="accounts.permissions_changed", obj=form.instance, request=request,
-                         details={"before": sorted(perms_before), "after": sorted(perms_after)})
 
 
 admin.site.unregister(Group)
