@@ -13,7 +13,7 @@ TOP_PERFORMERS = 10
 def dashboard_panels(user, year: int) -> list[Panel]:
     from .models import Meeting, MeetingKind, Member, MemberStatus, Visit
     from .scoring import Grade, top_of_year, year_totals
-    from .selectors import eligible_members_for_year, members_by_party, members_by_sector
+    from .selectors import eligible_member_ids, members_by_party, members_by_sector
 
     can_list = user.has_perm("members.view_member")
 
@@ -52,10 +52,9 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     panels = [composition, by_sector]
     if not user.has_perm("members.view_ranking"):
         return panels
-    eligible = list(eligible_members_for_year(year).values_list("pk", flat=True))
+    eligible = eligible_member_ids(year)
     top, counts = top_of_year(year=year, eligible_ids=eligible, count=TOP_PERFORMERS)
-    _top_before, counts_before = top_of_year(
-        year=year - 1, eligible_ids=list(eligible_members_for_year(year - 1).values_list("pk", flat=True)), count=0)
+    _top_before, counts_before = top_of_year(year=year - 1, eligible_ids=eligible_member_ids(year - 1), count=0)
     names = dict(Member.objects.filter(pk__in=[pk for pk, _score, _rank in top]).values_list("pk", "name"))
     totals = year_totals(year)
     active = sum(1 for pk in eligible if totals.get(pk))

@@ -796,6 +796,36 @@ def _finish_import(job, status: str, **fields) -> None:
                      outcome=Outcome.FAILURE, details={"status": status, "errors": job.error_count})
 
 
+def _bulk_update(members: list[Member], fields: list[str]) -> None:
+    """UPDATE … FROM (VALUES …) on PostgreSQL: Django's bulk_update writes one CASE per field with a
+    branch per row, which PostgreSQL plans and runs several times slower for batches of hundreds."""
+    from django.db import connection
+
+    if not members:
+        return
+    if connection.vendor != "postgresql":
+        Member.objects.bulk_update(members, fields, batch_size=IMPORT_BATCH)
+        return
+    meta = Member._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in columns)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
+    row_sql = "(" + ", ".join(["%s::bigint"] + [f"%s::{f.db_type(connection)}" for f in columns]) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(members), IMPORT_BATCH):
+            chunk = members[start:start + IMPORT_BATCH]
+            params: list = []
+            for member in chunk:
+                params.append(member.pk)
+                params.extend(f.get_db_prep_save(getattr(member, f.attname), connection) for f in columns)
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v(id, {names}) WHERE t.id = v.id",
+                params,
+            )
+
+
 def _import_rows(parsed, *, actor, progress) -> tuple[int, int]:
     """Create or update (matched by the ID number's lookup hash) every parsed row, in bulk."""
     present = parsed.present
@@ -827,7 +857,7 @@ def _import_rows(parsed, *, actor, progress) -> tuple[int, int]:
             (changed_members if member_id else new_members).append(member)
             pairs.append((member, row))
         Member.objects.bulk_create(new_members, batch_size=IMPORT_BATCH)
-        Member.objects.bulk_update(changed_members, update_fields, batch_size=IMPORT_BATCH)
+        _bulk_update(changed_members, update_fields)
         created += len(new_members)
         updated += len(changed_members)
         progress(start + len(batch))

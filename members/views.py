@@ -191,10 +191,7 @@ class MemberRevealView(_MemberObjectMixin, View):
 
     def post(self, request, pk):
         member = self.get_member()
-        try:
-            values = services.member_reveal_personal_data(member=member, actor=request.user)
-        except PermissionDenied:
-            raise
+        values = services.member_reveal_personal_data(member=member, actor=request.user)  # 403 unless cleared
         context = {"member": member, "revealed": values}
         if request.headers.get("HX-Request"):
             return render(request, "members/_personal_data.html", context)
@@ -288,8 +285,7 @@ def _record_context(request, member: Member) -> dict:
         years = sorted({*years, year}, reverse=True)
     breakdown = member_breakdown(member=member, years=years)
     current = breakdown[year]
-    standing = member_standing(member_id=member.pk, year=year, eligible_ids=list(
-        selectors.eligible_members_for_year(year).values_list("pk", flat=True)))
+    standing = member_standing(member_id=member.pk, year=year, eligible_ids=selectors.eligible_member_ids(year))
     rules = {(r.kind, r.subkind): r for r in LedgerRule.objects.all()}
     events = list(selectors.ledger_events_of(member=member, year=year))
     for event in events:
