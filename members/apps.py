@@ -1,4 +1,3 @@
-from datetime import timedelta
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from django.conf import settings
 
         from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
         from zhongyuan_cppcc.dashboard.registry import register_panel
@@ -24,9 +22,3 @@ class MembersConfig(AppConfig):
                              permission="members.view_own_record", order=51, icon="person-badge"))
         register_home(home_sections)
         register_panel(dashboard_panels)
-        # Picks up imports whose task was lost while Redis was down (the beat schedule is a plain
-        # dict in settings, read when beat starts).
-        settings.CELERY_BEAT_SCHEDULE.setdefault("members-import-resume", {
-            "task": "members.tasks.member_import_resume",
-            "schedule": timedelta(minutes=3),
-        })

@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhongyuan_cppcc.notifications.tasks.redeliver_stuck",
         "schedule": timedelta(minutes=2),
     },
+    # Picks up member imports whose task was lost while Redis was down.
+    "members-import-resume": {
+        "task": "members.tasks.member_import_resume",
+        "schedule": timedelta(minutes=3),
+    },
     "notifications-daily-digest": {
         "task": "zhongyuan_cppcc.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
