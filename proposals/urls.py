@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from .views import attachments, workflow
 
 app_name = "proposals"
 
 urlpatterns = [
-    path("attachments/<int:pk>/download/", views.attachment_download, name="attachment-download"),
+    # --- attachments -------------------------------------------------------------------------------
+    path("attachments/<int:pk>/download/", attachments.attachment_download, name="attachment-download"),
+    # --- drafting, detail and transitions (views/workflow.py) ----------------------------------------
+    path("<int:pk>/", workflow.proposal_detail, name="proposal-detail"),
+    # --- lists, archive, statistics, exports and print (views/lists.py) ------------------------------
+    # --- deadline reminders (views/reminders.py) ------------------------------------------------------
 ]

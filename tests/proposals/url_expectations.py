@@ -5,7 +5,20 @@ EXPECTATIONS = {
     # (the owner and unit cases are tested in test_attachments.py).
     "proposals:attachment-download": only("proposal_officer", "leader", others=HIDDEN,
                                           kwargs=lambda user: {"pk": _foreign_attachment()}),
+    # Another member's submitted proposal: the office and leaders read it, everybody else gets 404.
+    "proposals:proposal-detail": only("proposal_officer", "leader", others=HIDDEN,
+                                      kwargs=lambda user: {"pk": _foreign_submitted_proposal()}),
 }
+
+
+def _foreign_submitted_proposal() -> int:
+    from proposals import services
+    from tests.proposals.factories import ProposalFactory, make_member
+
+    author = make_member("walker-proposal-owner").user
+    proposal = ProposalFactory(author=author)
+    services.proposal_submit(actor=author, proposal=proposal)
+    return proposal.pk
 
 
 def _foreign_attachment() -> int:

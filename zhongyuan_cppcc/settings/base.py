@@ -207,12 +207,13 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 if EMBEDDED_DEMO:
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = Path(env("EMBEDDED_BROKER_DIR", default=str(VAR_DIR / "broker")))
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:

@@ -1,10 +1,10 @@
-"""Phase A: only the attachment download. The screens come with the proposal views."""
+"""Attachment download: permission-checked, always as a download."""
 
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from .selectors import attachment_get_for
-from .services import attachment_record_download
+from ..selectors import attachment_get_for
+from ..services import attachment_record_download
 
 
 @require_GET
