@@ -11,8 +11,10 @@ class MembersConfig(AppConfig):
 
         from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
         from zhongyuan_cppcc.dashboard.registry import register_panel
+        from zhongyuan_cppcc.exports.registry import ExportKind, register_export
 
         from . import parameters  # noqa: F401 - declares the module's business parameters
+        from .exporting import build_member_export
         from .home import home_sections
         from .panels import dashboard_panels
 
@@ -22,3 +24,5 @@ class MembersConfig(AppConfig):
                              permission="members.view_own_record", order=51, icon="person-badge"))
         register_home(home_sections)
         register_panel(dashboard_panels)
+        register_export(ExportKind(name="members.members", label=_("Member list"),
+                                   permission="members.export_member", build=build_member_export))

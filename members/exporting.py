@@ -37,15 +37,18 @@ def _save(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def members_workbook(members: QuerySet[Member], *, full: bool) -> tuple[bytes, int]:
+def members_workbook(members: QuerySet[Member], *, full: bool,
+                     progress: Callable[[int, int | None], None] | None = None) -> tuple[bytes, int]:
     """The member list in the template's columns (so that a full export can be imported again).
-    ID and mobile numbers are masked unless `full`. Returns (content, row count)."""
+    ID and mobile numbers are masked unless `full`. Returns (content, row count); `progress(done,
+    total)` is called after each chunk (background exports show it)."""
     wb, ws = _workbook(_("Members"), [str(c.label) for c in COLUMNS])
     committees: dict[int, list[str]] = {}
     terms: dict[int, list[str]] = {}
     qs = members.select_related("party", "sector", "street").order_by("name_pinyin", "id")
     through = Member.special_committees.through
     count = 0
+    total = members.count() if progress else None
     yes, no = _("Yes"), _("No")
     for chunk in _chunks(qs, 2000):
         ids = [m.pk for m in chunk]
@@ -71,6 +74,8 @@ def members_workbook(members: QuerySet[Member], *, full: bool) -> tuple[bytes, i
                 "、".join(committees.get(m.pk, [])), m.street.name if m.street else "", m.get_status_display(),
             ])
             count += 1
+        if progress:
+            progress(count, total)
     return _save(wb), count
 
 
@@ -107,3 +112,24 @@ def shortlist_workbook(shortlist: ExcellentShortlist) -> bytes:
         ws.append([number, m.name, m.party.short_name or m.party.name, m.sector.name, m.employer, m.job_title,
                    float(entry.score), entry.rank, entry.get_origin_display(), entry.reason])
     return _save(wb)
+
+
+def build_member_export(job, progress) -> tuple[bytes, str, int]:
+    """A background export (zhongyuan_cppcc.exports): the member list filtered as the owner saw it,
+    scoped and masked exactly as the synchronous export."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from . import selectors, services
+    from .forms import MemberFilterForm
+
+    query = QueryDict(mutable=True)
+    for key, values in job.params.items():
+        query.setlist(key, values if isinstance(values, list) else [values])
+    filters = MemberFilterForm(query or None).filters()
+    members = selectors.member_list(user=job.owner, filters=filters)
+    full = query.get("full") == "1"
+    content, count = services.member_export(members=members, actor=job.owner, full=full,
+                                            filters=filters.as_dict(), progress=progress)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return content, f"{_('members')}-{stamp}.xlsx", count

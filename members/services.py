@@ -880,19 +880,20 @@ def _import_rows(parsed, *, actor, progress) -> tuple[int, int]:
 
 
 def member_export(*, members: models.QuerySet[Member], actor, full: bool = False,
-                  filters: dict | None = None) -> bytes:
+                  filters: dict | None = None, progress=None) -> tuple[bytes, int]:
     """An .xlsx of `members` (already scoped to the actor). Masked unless `full`, which needs
-    members.view_full_personal_data (else PermissionDenied). Every export is audited."""
+    members.view_full_personal_data (else PermissionDenied). Every export is audited. Returns
+    (content, row count); `progress(done, total)` is called while writing (background exports)."""
     from .exporting import members_workbook
 
     if full and not actor.has_perm("members.view_full_personal_data"):
         audit_record(action="members.exported", actor=actor, object_type="members.member",
                      outcome=Outcome.DENIED, details={"full_personal_data": True})
         raise PermissionDenied
-    content, count = members_workbook(members, full=full)
+    content, count = members_workbook(members, full=full, progress=progress)
     audit_record(action="members.exported", actor=actor, object_type="members.member",
                  details={"rows": count, "full_personal_data": full, "filters": filters or {}})
-    return content
+    return content, count
 
 
 def shortlist_export(*, shortlist: ExcellentShortlist, actor) -> bytes:

@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, ListView, TemplateView
 
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.exports.services import export_start
+from zhongyuan_cppcc.exports.services import sync_limit as export_sync_limit
 
 from . import selectors, services
 from .exporting import XLSX_CONTENT_TYPE, ranking_workbook
@@ -270,7 +272,16 @@ class MemberExportView(PermissionRequiredMixin, View):
         filters = form.filters()
         members = selectors.member_list(user=request.user, filters=filters)
         full = request.GET.get("full") == "1"
-        content = services.member_export(members=members, actor=request.user, full=full, filters=filters.as_dict())
+        allowed = not full or request.user.has_perm("members.view_full_personal_data")
+        total = members.count()
+        if allowed and total > export_sync_limit():
+            # Long lists are written by a worker; the page shows the progress and then the file.
+            job = export_start(actor=request.user, kind="members.members", total_rows=total,
+                               params={key: request.GET.getlist(key) for key in request.GET})
+            return redirect("exports:job-detail", pk=job.pk)
+        # Refuses (and audits) a full export without the permission.
+        content, _count = services.member_export(members=members, actor=request.user, full=full,
+                                                 filters=filters.as_dict())
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return _xlsx_response(content, f"{_('members')}-{stamp}.xlsx")
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Fill msgstrs of a catalogue from a Python dict file (msgid -> msgstr); reports what is left.
+Every msgid found in the dict is overwritten: apply a dict only to its own catalogue.
 
     translate.py <catalogue.po> <translations.py>
 """
@@ -16,10 +17,13 @@ def main(po_path: str, table_path: str) -> int:
     left = []
     for entry in po:
         if entry.msgid in table:
-            entry.msgstr = table[entry.msgid]
+            if entry.msgid_plural:  # Chinese has one plural form
+                entry.msgstr_plural = {0: table[entry.msgid]}
+            else:
+                entry.msgstr = table[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
+        elif not (entry.msgstr or any(entry.msgstr_plural.values())):
             left.append(entry.msgid)
     po.save()
     for msgid in left:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("zhongyuan_cppcc.notifications.urls")),
     path("audit/", include("zhongyuan_cppcc.audit.urls")),
     path("dashboard/", include("zhongyuan_cppcc.dashboard.urls")),
+    path("exports/", include("zhongyuan_cppcc.exports.urls")),
     path("members/", include("members.urls")),
     path("proposals/", include("proposals.urls")),
     path("opinions/", include("opinions.urls")),

@@ -15,6 +15,11 @@ EXPECTATIONS = {
     "notification-open": Expect(allowed=[], others="404", kwargs=lambda user: {"pk": _foreign_notification()}),
     "audit-list": only("auditor"),
     "dashboard": only("leader", "proposal_officer", "opinion_officer", "consultation_officer", "member_officer"),
+    "exports:job-list": everyone_logged_in(),
+    # Another user's export job: 404 for everybody (the owner's cases are in test_exports.py).
+    "exports:job-detail": Expect(allowed=[], others="404", kwargs=lambda user: {"pk": _foreign_export()}),
+    "exports:job-progress": Expect(allowed=[], others="404", kwargs=lambda user: {"pk": _foreign_export()}),
+    "exports:job-download": Expect(allowed=[], others="404", kwargs=lambda user: {"pk": _foreign_export()}),
     "admin:index": only("sysadmin", "secadmin", others=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
 }
 
@@ -30,6 +35,15 @@ def _foreign_notification() -> int:
 
     owner = make_user(username="notification-owner")
     return Notification.objects.create(recipient=owner, kind="test", title="x").pk
+
+
+def _foreign_export():
+    from tests.factories import make_user
+    from zhongyuan_cppcc.exports.models import ExportJob, ExportStatus
+
+    owner = make_user("member_officer", username="export-owner")
+    return ExportJob.objects.create(owner=owner, kind="members.members", status=ExportStatus.DONE,
+                                    filename="x.xlsx", file="exports/x.xlsx").pk
 
 
 def _fresh_heartbeat() -> dict:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhongyuan_cppcc.notifications",
     "zhongyuan_cppcc.calendar",
     "zhongyuan_cppcc.dashboard",
+    "zhongyuan_cppcc.exports",
     "members",
     "proposals",
     "opinions",
@@ -259,11 +260,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.member_import_resume",
         "schedule": timedelta(minutes=3),
     },
+    # Publishes export jobs whose task was lost and retries stalled ones; old files are deleted daily.
+    "exports-resume": {
+        "task": "zhongyuan_cppcc.exports.tasks.resume_exports",
+        "schedule": timedelta(minutes=3),
+    },
+    "exports-purge": {
+        "task": "zhongyuan_cppcc.exports.tasks.purge_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "notifications-daily-digest": {
         "task": "zhongyuan_cppcc.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+# --- Exports ---------------------------------------------------------------------------------------
+# Lists longer than this are exported by a Celery job with a progress page; shorter ones at once.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
+# Finished export files may hold personal data: they are deleted after this many days.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 
 # --- Notifications ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
