@@ -89,6 +89,8 @@ class DraftingForm(ProposalDraftForm):
         if authorisations:
             self.fields["file_as"].choices = [("", _("In my own name")),
                                               *[(a.pk, str(a.organisation)) for a in authorisations]]
+            if not user.has_role("member"):  # only the organisation's name is possible
+                self.fields["file_as"].initial = authorisations[0].pk
         else:
             del self.fields["file_as"]
         if not creating:
@@ -132,10 +134,10 @@ def proposal_create(request):
     token = (form.cleaned_data.get("token") or "")[:64]
     existing = tokens.get(token) if token else None
     try:
-        if existing:
+        proposal = None
+        if existing:  # the same form posted again: update the draft it created (if still a draft)
             proposal = Proposal.objects.filter(pk=existing, author=request.user, status=Status.DRAFT).first()
-            if proposal is None:
-                raise Http404
+        if proposal is not None:
             proposal = services.proposal_update_draft(actor=request.user, proposal=proposal, **form.content())
         else:
             proposal = services.proposal_create_draft(author=request.user, collective=form.collective(),

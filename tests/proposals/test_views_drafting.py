@@ -134,6 +134,29 @@ class TestCreate:
         assert proposal.kind == ProposerKind.COLLECTIVE and proposal.organisation_party == party
 
 
+    def test_collective_only_user_files_for_the_organisation(self, w, client_for):
+        from members.models import Sector
+
+        holder = make_user()  # no member role: writes only in the organisation's name
+        sector = Sector.objects.order_by("order").first()
+        authorisation = services.collective_authorisation_grant(actor=w.officer, user=holder, organisation=sector)
+        client = client_for(holder)
+        page = client.get(url("proposal-create")).content.decode()
+        assert f'value="{authorisation.pk}" selected' in page
+        client.post(url("proposal-create"), draft_data(file_as=authorisation.pk))
+        assert Proposal.objects.get().organisation_sector == sector
+
+    def test_old_form_token_after_submission_starts_a_new_draft(self, w, lead, client_for):
+        client = client_for(lead.user)
+        client.post(url("proposal-create"), draft_data(token="tok1"), **HX)
+        first = Proposal.objects.get()
+        services.proposal_submit(actor=lead.user, proposal=first)
+        client.post(url("proposal-create"), draft_data(token="tok1", title="另一件事"))
+        first.refresh_from_db()
+        assert first.status == Status.SUBMITTED and first.title != "另一件事"
+        assert Proposal.objects.filter(title="另一件事", status=Status.DRAFT).count() == 1
+
+
 class TestEdit:
     def test_lead_edits(self, draft, client_for):
         client = client_for(draft.author)
@@ -375,6 +398,13 @@ class TestCosigners:
         assert any(m.level_tag == "error" for m in response.context["messages"])
         invitation.refresh_from_db()
         assert invitation.status == InvitationStatus.PENDING
+
+    def test_decline_reason_is_shown_escaped_to_the_lead(self, draft, client_for):
+        member = make_member()
+        invitation = services.proposal_invite_cosigner(actor=draft.author, proposal=draft, member=member)
+        client_for(member.user).post(url("invitation-decline", invitation.pk), {"reason": XSS[:60]})
+        page = client_for(draft.author).get(url("draft-edit", draft.pk)).content.decode()
+        assert "&lt;script&gt;" in page and "<script>alert" not in page
 
     def test_answering_twice_gives_a_message(self, draft, client_for):
         member = make_member()

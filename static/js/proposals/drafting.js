@@ -49,6 +49,25 @@
       timer = window.setTimeout(save, delay);
     }
 
+    function failed() {
+      if (status) { status.textContent = form.dataset.autosaveFailed || ""; }
+      dirty = true;
+    }
+
+    // Only our own answer goes into the status line: not an error page, and not the login page an
+    // expired session is redirected to (the text stays in the form; the next autosave tries again).
+    form.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target !== status) { return; }
+      var xhr = event.detail.xhr;
+      var path = event.detail.requestConfig && event.detail.requestConfig.path;
+      var redirected = xhr && xhr.responseURL && path && xhr.responseURL.indexOf(path) === -1;
+      if (!xhr || xhr.status >= 300 || redirected) {
+        event.detail.shouldSwap = false;
+        failed();
+      }
+    });
+    form.addEventListener("htmx:sendError", failed);
+
     form.addEventListener("input", function () { dirty = true; schedule(DELAY_MS); });
     form.addEventListener("change", function () { dirty = true; schedule(300); });
     // A normal save (the buttons) makes a pending autosave pointless.
