@@ -118,3 +118,26 @@ def test_joint_proposal_from_draft_to_both_ratings(page):
     proposal.refresh_from_db()
     assert proposal.status == Status.CLOSED
     assert not csp_errors, csp_errors
+
+
+def test_drafting_pages_fit_a_phone(browser, live_server):
+    world()
+    lead = _member("e2e-phone", "赵一")
+    proposal = ProposalFactory(author=lead.user)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        browser_login(page, "e2e-phone", TEST_PASSWORD)
+        for path in ("new/", f"{proposal.pk}/edit/", f"{proposal.pk}/submit/", f"{proposal.pk}/"):
+            page.goto(page.base_url + "/proposals/" + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        # Autosave works on the phone too.
+        page.goto(page.base_url + f"/proposals/{proposal.pk}/edit/")
+        page.get_by_label("建议", exact=True).fill("手机上补充的建议")
+        page.get_by_test_id("autosave-saved").wait_for()
+        proposal.refresh_from_db()
+        assert proposal.suggestions == "手机上补充的建议"
+    finally:
+        context.close()
