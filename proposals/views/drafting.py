@@ -314,6 +314,8 @@ def cosigner_invite(request, pk: int):
                 services.proposal_invite_cosigner(actor=request.user, proposal=proposal, member=member)
             except (ProposalError, ValidationError) as exc:
                 return _cosigners_answer(request, proposal, error=_service_message(exc))
+            return _cosigners_answer(request, proposal,
+                                     notice=_("%(name)s has been invited to co-sign.") % {"name": member.name})
         error = " ".join(e for errors in form.errors.values() for e in errors)
         return _cosigners_answer(request, proposal, error=error)
     member = form.cleaned_data["member"]

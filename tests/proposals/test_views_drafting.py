@@ -484,6 +484,7 @@ class TestSubmit:
         client_for(draft.author).post(url("proposal-withdraw", draft.pk), {"reason": "与已有提案重复"})
         draft.refresh_from_db()
         assert draft.status == Status.WITHDRAWN
+        assert draft.status_changes.get(verb="withdraw").note == "与已有提案重复"
 
     def test_cosigner_cannot_submit_or_withdraw(self, w, client_for):
         cosigner = make_member()
