@@ -141,3 +141,19 @@ def test_drafting_pages_fit_a_phone(browser, live_server):
         assert proposal.suggestions == "手机上补充的建议"
     finally:
         context.close()
+
+
+def test_autosave_after_the_session_ended_keeps_the_text(page):
+    world()
+    lead = _member("e2e-expired", "孙二")
+    proposal = ProposalFactory(author=lead.user)
+    _login(page, "e2e-expired")
+    page.goto(page.base_url + f"/proposals/{proposal.pk}/edit/")
+    page.context.clear_cookies()  # the session ends (idle timeout, logout in another tab)
+    page.get_by_label("分析", exact=True).fill("会话过期后继续输入的分析")
+    status = page.get_by_test_id("autosave-status")
+    status.filter(has_text="自动保存失败").wait_for()
+    assert "登录" not in status.inner_text()  # no login page inside the status line
+    assert page.get_by_label("分析", exact=True).input_value() == "会话过期后继续输入的分析"
+    proposal.refresh_from_db()
+    assert proposal.analysis != "会话过期后继续输入的分析"
