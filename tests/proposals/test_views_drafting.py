@@ -399,6 +399,15 @@ class TestCosigners:
         invitation.refresh_from_db()
         assert invitation.status == InvitationStatus.PENDING
 
+    def test_only_the_lead_withdraws_an_invitation(self, draft, client_for):
+        member = make_member()
+        invitation = services.proposal_invite_cosigner(actor=draft.author, proposal=draft, member=member)
+        response = client_for(member.user).post(url("invitation-withdraw", invitation.pk), follow=True)
+        assert any(m.level_tag == "error" for m in response.context["messages"])
+        assert client_for(make_member().user).post(url("invitation-withdraw", invitation.pk)).status_code == 404
+        invitation.refresh_from_db()
+        assert invitation.status == InvitationStatus.PENDING
+
     def test_decline_reason_is_shown_escaped_to_the_lead(self, draft, client_for):
         member = make_member()
         invitation = services.proposal_invite_cosigner(actor=draft.author, proposal=draft, member=member)
