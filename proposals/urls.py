@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, workflow
+from .views import attachments, drafting, workflow
 
 app_name = "proposals"
 
@@ -9,6 +9,20 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", attachments.attachment_download, name="attachment-download"),
     # --- drafting, detail and transitions (views/workflow.py) ----------------------------------------
     path("<int:pk>/", workflow.proposal_detail, name="proposal-detail"),
+    # --- proposer: drafting, invitations, submission, rating (views/drafting.py) ----------------------
+    path("new/", drafting.proposal_create, name="proposal-create"),
+    path("<int:pk>/edit/", drafting.draft_edit, name="draft-edit"),
+    path("<int:pk>/autosave/", drafting.draft_autosave, name="draft-autosave"),
+    path("<int:pk>/attachments/", drafting.attachment_upload, name="attachment-upload"),
+    path("attachments/<int:pk>/remove/", drafting.attachment_remove, name="attachment-remove"),
+    path("<int:pk>/cosigners/search/", drafting.cosigner_search, name="cosigner-search"),
+    path("<int:pk>/cosigners/invite/", drafting.cosigner_invite, name="cosigner-invite"),
+    path("invitations/<int:pk>/withdraw/", drafting.invitation_withdraw, name="invitation-withdraw"),
+    path("invitations/<int:pk>/accept/", drafting.invitation_accept, name="invitation-accept"),
+    path("invitations/<int:pk>/decline/", drafting.invitation_decline, name="invitation-decline"),
+    path("<int:pk>/submit/", drafting.proposal_submit, name="proposal-submit"),
+    path("<int:pk>/withdraw/", drafting.proposal_withdraw, name="proposal-withdraw"),
+    path("<int:pk>/rate/", drafting.rating, name="rating"),
     # --- lists, archive, statistics, exports and print (views/lists.py) ------------------------------
     # --- deadline reminders (views/reminders.py) ------------------------------------------------------
 ]
