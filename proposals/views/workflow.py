@@ -323,10 +323,12 @@ def _render_detail(request, proposal: Proposal, *, failed: tuple | None = None, 
     active = [row for row in assignments if row.superseded_at is None]
     objection_due = deadlines.objection_deadlines(
         [row.assigned_on for row in active if row.answer == AssignmentAnswer.PENDING])
+    # One calendar lookup per distinct window (all rows of a round share it), whatever the number of units.
+    days_left = {due: deadlines.working_days_left(today, due) for due in set(objection_due.values())}
     for row in assignments:
-        row.objection_due = objection_due.get(row.assigned_on) if row.superseded_at is None else None
-        row.objection_days_left = (deadlines.working_days_left(today, row.objection_due)
-                                   if row.objection_due else None)
+        pending = row.superseded_at is None and row.answer == AssignmentAnswer.PENDING
+        row.objection_due = objection_due.get(row.assigned_on) if pending else None
+        row.objection_days_left = days_left.get(row.objection_due)
         row.opinion_overdue = bool(row.role == AssignmentRole.CO and row.opinion_due_on
                                    and row.opinion_submitted_at is None and row.opinion_due_on < today
                                    and row.superseded_at is None)

@@ -13,8 +13,8 @@ class MergeTargetForm(forms.Form):
     """Merge into the main proposal named by its number (exact) or its title (exact, or a unique part of it)."""
 
     target = forms.CharField(label=_("Main proposal (number or title)"), max_length=200, strip=True,
-                             help_text=_("The proposal this one is merged into: its number, e.g. 十届三次-0012, "
-                                         "or its title."))
+                             help_text=_("The proposal this one is merged into: its number, e.g. "
+                                         "第十届第三次会议第0012号, or its title."))
     note = _text(_("Note (optional)"), REASON_MAX_CHARS, rows=2)
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
