@@ -271,7 +271,7 @@ def _action_forms(request, proposal: Proposal, actions: list[str], my_assignment
                 style="success")
         if assignment.answer == AssignmentAnswer.PENDING and Verb.OBJECT_ASSIGNMENT in a:
             add(f"object-{assignment.pk}", _("Object to the assignment (%(unit)s)") % {"unit": assignment.unit.name},
-                "assignment-object", pforms.ObjectionForm, url_args=[assignment.pk], button=_("Object"),
+                "assignment-object", pforms.ObjectionForm, url_args=[assignment.pk], button=_("Send the objection"),
                 style="danger", intro=deadlines.explain_objection_deadline(assignment.assigned_on),
                 confirm=_("Object to this assignment? The proposal office will reassign it."))
         if (assignment.role == AssignmentRole.CO and assignment.opinion_submitted_at is None
@@ -283,7 +283,7 @@ def _action_forms(request, proposal: Proposal, actions: list[str], my_assignment
     # Lead unit: contact and reply.
     if Verb.RECORD_CONTACT in a:
         add("contact", _("Record contact with the proposer"), "contact", pforms.ContactForm,
-            initial={"contacted_on": timezone.localdate()}, button=_("Record"), style="secondary")
+            initial={"contacted_on": timezone.localdate().isoformat()}, button=_("Record"), style="secondary")
     if Verb.SAVE_REPLY in a or Verb.SUBMIT_REPLY in a:
         add("reply", _("Reply"), "reply", button=_("Write or edit the reply"), link=True)
     if Verb.RATE_QUALITY in a:
