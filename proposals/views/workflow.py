@@ -321,8 +321,10 @@ def _render_detail(request, proposal: Proposal, *, failed: tuple | None = None, 
     staff = "proposal_officer" in user.role_codes() or "leader" in user.role_codes()
     assignments = selectors.assignments_for(user=user, proposal=proposal, include_superseded=internal)
     active = [row for row in assignments if row.superseded_at is None]
+    # Objections are possible only while the proposal is being handled for the first time.
     objection_due = deadlines.objection_deadlines(
-        [row.assigned_on for row in active if row.answer == AssignmentAnswer.PENDING])
+        [row.assigned_on for row in active if row.answer == AssignmentAnswer.PENDING]
+        if proposal.status == Status.ASSIGNED else [])
     # One calendar lookup per distinct window (all rows of a round share it), whatever the number of units.
     days_left = {due: deadlines.working_days_left(today, due) for due in set(objection_due.values())}
     for row in assignments:

@@ -229,3 +229,10 @@ def test_query_count_does_not_grow_with_history(w, client_for, who):
         detail(client, p)  # warm the per-session caches (parameters, calendar)
         counts.append(_count(client, p))
     assert counts[0] == counts[1], counts
+
+
+def test_objection_window_is_shown_only_while_objections_are_possible(w, client_for):
+    assigned = ProposalFactory(assigned=True)
+    assert "前提出异议" in detail(client_for(w.officer), assigned).content.decode()
+    replied = ProposalFactory(replied=True)
+    assert "前提出异议" not in detail(client_for(w.officer), replied).content.decode()
