@@ -510,3 +510,52 @@ def test_every_text_field_is_escaped(w, client_for):
     assert "异议" + ESCAPED in client_for(w.officer).get(detail_url(other)).content.decode()
     response = client_for(w.officer).post(url("merge", other), {"target": XSS})
     assert "<script>alert" not in response.content.decode()
+
+
+# --- Refused roles for every other verb -------------------------------------------------------------------------
+
+
+OFFICE_VERBS = {
+    "merge": ("submitted", {"target": "x"}),
+    "reassign": ("assigned", {"lead_unit": "1"}),
+    "extend": ("assigned", {"new_due_on": "2099-01-01", "reason": "x"}),
+    "set-key": ("registered", {}),
+    "reply-return": ("reply_review", {"reason": "x"}),
+    "excellent": ("registered", {"value": "1"}),
+    "withhold": ("registered", {"value": "1", "reason": "x"}),
+    "followup": ("replied", {"note": "x"}),
+}
+
+
+@pytest.mark.parametrize("verb", sorted(OFFICE_VERBS))
+def test_office_verbs_refuse_everybody_else(w, client_for, verb):
+    status, data = OFFICE_VERBS[verb]
+    p = ProposalFactory(**{status: True}, reply_class="B")
+    history = p.status_changes.count()
+    expected = {w.leader: 403, p.author: 403, w.other_handler: 404, make_member().user: 404 if status != "replied"
+                else 403}
+    if p.lead_unit_id and verb != "followup":
+        expected[w.lead_handler] = 403
+    for user, code in expected.items():
+        assert client_for(user).post(url(verb, p), data).status_code == code, (verb, user)
+    assert p.status_changes.count() == history and fresh(p).status == Status(status)
+
+
+@pytest.mark.parametrize("verb", ["contact", "rate-quality", "reply"])
+def test_unit_verbs_refuse_the_office_and_proposers(w, client_for, verb):
+    p = ProposalFactory(assigned=True)
+    data = {"method": "phone", "contacted_on": timezone.localdate(), "grade": "good", "action": "save",
+            "text": "x"}
+    for user in (w.officer, w.leader, p.author):
+        assert client_for(user).post(url(verb, p), data).status_code == 403, user
+    if verb != "rate-quality":  # co-handling units rate the quality too, but neither contact nor reply
+        assert client_for(w.co_handler).post(url(verb, p), data).status_code == 403
+    assert not p.contacts.exists() and not QualityRating.objects.exists() and not Reply.objects.exists()
+
+
+def test_assignment_verbs_are_404_for_the_office(w, client_for):
+    p = ProposalFactory(assigned=True)
+    for row in p.assignments.all():
+        for name in ("assignment-accept", "assignment-object", "assignment-opinion"):
+            assert client_for(w.officer).post(url(name, row), {"reason": "x", "text": "x"}).status_code == 404
+    assert not p.assignments.exclude(answer=AssignmentAnswer.PENDING).exists()
