@@ -559,3 +559,18 @@ def test_assignment_verbs_are_404_for_the_office(w, client_for):
         for name in ("assignment-accept", "assignment-object", "assignment-opinion"):
             assert client_for(w.officer).post(url(name, row), {"reason": "x", "text": "x"}).status_code == 404
     assert not p.assignments.exclude(answer=AssignmentAnswer.PENDING).exists()
+
+
+def test_reasons_and_notes_of_the_office_are_escaped(w, client_for):
+    returned = ProposalFactory(submitted=True)
+    services.proposal_return(actor=w.officer, proposal=returned, reason=f"退回{XSS}")
+    rejected = ProposalFactory(submitted=True)
+    services.proposal_reject(actor=w.officer, proposal=rejected, ground="academic", note=f"不立{XSS}")
+    withheld = ProposalFactory(replied=True, reply_class="B")
+    services.proposal_withhold(actor=w.officer, proposal=withheld, reason=f"不公开{XSS}")
+    services.proposal_record_followup(actor=w.officer, proposal=withheld, note=f"回头看{XSS}")
+    for p, prefix, user in [(returned, "退回", returned.author), (rejected, "不立", rejected.author),
+                            (withheld, "不公开", w.officer), (withheld, "回头看", w.lead_handler)]:
+        html = client_for(user).get(detail_url(p)).content.decode()
+        assert prefix + ESCAPED in html, prefix
+        assert "<script>alert" not in html
