@@ -258,6 +258,7 @@ class TestReply:
         client = client_for(w.lead_handler)
         page = client.get(url("reply", p))
         assert page.status_code == 200 and p.reply_due_on.isoformat() in page.content.decode()
+        assert p.suggestions in page.content.decode()  # the proposal's text is at hand while replying
         response = client.post(url("reply", p), {"action": "save", "text": "初稿", "reply_class": "B"})
         assert response.status_code == 302 and response["Location"] == url("reply", p)
         assert Reply.objects.get(proposal=p).status == ReplyStatus.DRAFT
