@@ -1,6 +1,7 @@
 """The office's and the handling units' action views through the HTTP layer: each verb for allowed and
 refused roles and states, IDOR, wrong-state moves, the loser of a race, escaping, and the reply upload."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -70,7 +71,9 @@ class TestReview:
         response = client.post(url("return", p), {"reason": ""})
         assert response.status_code == 200
         assert fresh(p).status == Status.SUBMITTED
-        assert "return" in response.content.decode() and "open" in response.content.decode()
+        html = response.content.decode()
+        assert re.search(r'<details[^>]* open data-testid="action-return"', html)  # the failed form stays open
+        assert "理由：这个字段是必填项。" in html
         response = client.post(url("return", p), {"reason": "请补充数据"})
         assert_done(response, p)
         p = fresh(p)
