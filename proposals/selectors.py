@@ -427,10 +427,20 @@ def timeline_for(*, user, proposal: Proposal) -> list[TimelineEntry]:
 def attachments_for(*, user, proposal: Proposal) -> list[Attachment]:
     """Attachments the viewer may download (see attachment_visible_to)."""
     rows = list(Attachment.objects.filter(proposal=proposal).order_by("uploaded_at", "pk"))
-    return [a for a in rows if attachment_visible_to(user, a, proposal=proposal)]
+    if not rows:
+        return []
+    # Two lookups for the whole list (not one per attachment): approved reply documents, the user's units.
+    approved = frozenset(Reply.objects.filter(proposal=proposal, status=ReplyStatus.APPROVED,
+                                              document__isnull=False).values_list("document_id", flat=True))
+    units = (frozenset(HandlingUnit.objects.filter(officers=user).values_list("pk", flat=True))
+             if "handler" in _roles(user) else frozenset())
+    return [a for a in rows if attachment_visible_to(user, a, proposal=proposal, approved_documents=approved,
+                                                     my_unit_ids=units)]
 
 
-def attachment_visible_to(user, attachment: Attachment, *, proposal: Proposal | None = None) -> bool:
+def attachment_visible_to(user, attachment: Attachment, *, proposal: Proposal | None = None,
+                          approved_documents: frozenset[int] | None = None,
+                          my_unit_ids: frozenset[int] | None = None) -> bool:
     """Material: anyone in the proposal's own circle (not archive readers). Signed reply documents: the
     office, the lead unit, and — once approved — proposers and co-handling units. Co-handling opinion
     documents: the office, the lead unit and the unit that wrote it."""
@@ -445,12 +455,19 @@ def attachment_visible_to(user, attachment: Attachment, *, proposal: Proposal | 
     if attachment.kind == AttachmentKind.REPLY_DOCUMENT:
         if staff or "lead" in unit_roles:
             return True
-        approved = Reply.objects.filter(document=attachment, status=ReplyStatus.APPROVED).exists()
+        if approved_documents is not None:
+            approved = attachment.pk in approved_documents
+        else:
+            approved = Reply.objects.filter(document=attachment, status=ReplyStatus.APPROVED).exists()
         return approved and (bool(unit_roles) or access.is_proposer(user, proposal))
     if attachment.kind == AttachmentKind.CO_OPINION:
         if staff or "lead" in unit_roles:
             return True
-        return handler and attachment.unit_id is not None and attachment.unit.officers.filter(pk=user.pk).exists()
+        if not handler or attachment.unit_id is None:
+            return False
+        if my_unit_ids is not None:
+            return attachment.unit_id in my_unit_ids
+        return HandlingUnit.objects.filter(pk=attachment.unit_id, officers=user).exists()
     return False
 
 

@@ -97,4 +97,78 @@ EXPECTATIONS.update({
     # A submitted proposal of someone else: the office and leaders read it but never rate (403).
     "proposals:rating": only(**PF_HIDDEN, overrides={"proposal_officer": DENY, "leader": DENY},
                              kwargs=lambda user: {"pk": _pf_submitted()}),
+# --- detail and actions (office and handling-unit verbs; wt-pw) ----------------------------------------------
+# POST views are exercised with data. Officer verbs on another member's proposal: the proposal officer
+# acts, the leader (who may read it) is refused, everybody else gets 404. Unit verbs: the walker's handler
+# is made an officer of the assigned unit; officers and leaders read the proposal but are refused; others 404.
+
+
+def _status(status: str, **extra):
+    from tests.proposals.factories import ProposalFactory
+
+    return ProposalFactory(**{status: True}, **extra)
+
+
+def _officer_verb(status: str, data: dict | None = None, **extra):
+    return only("proposal_officer", others=HIDDEN, overrides={"leader": DENY}, method="post", data=data or {},
+                kwargs=lambda user: {"pk": _status(status, **extra).pk})
+
+
+def _join_unit(user, role: str = "lead"):
+    """The proposal (assigned) with the requesting handler made an officer of its lead or co unit."""
+    from tests.proposals.factories import world
+
+    w = world()
+    proposal = _status("assigned")
+    if user is not None and user.has_role("handler"):
+        (w.lead_unit if role == "lead" else w.co_unit).officers.add(user)
+    return proposal
+
+
+def _unit_verb(data: dict | None = None, method: str = "post"):
+    return only("handler", others=HIDDEN, overrides={"proposal_officer": DENY, "leader": DENY}, method=method,
+                data=data or {}, kwargs=lambda user: {"pk": _join_unit(user).pk})
+
+
+def _assignment_verb(role: str, data: dict | None = None):
+    def kwargs(user):
+        proposal = _join_unit(user, role)
+        return {"pk": proposal.assignments.get(role=role, superseded_at__isnull=True).pk}
+
+    # Assignment rows are addressed by id: only an officer of that unit finds them.
+    return only("handler", others=HIDDEN, method="post", data=data or {}, kwargs=kwargs)
+
+
+def _followup_kwargs(user):
+    from tests.proposals.factories import world
+
+    proposal = _status("replied", reply_class="B")
+    if user is not None and user.has_role("handler"):
+        world().lead_unit.officers.add(user)
+    return {"pk": proposal.pk}
+
+
+EXPECTATIONS.update({
+    "proposals:register": _officer_verb("submitted", {"note": "走查登记"}),
+    "proposals:return": _officer_verb("submitted", {"reason": "请补充调研数据"}),
+    "proposals:reject": _officer_verb("submitted", {"ground": "personal", "note": "个人事项"}),
+    "proposals:merge": _officer_verb("submitted", {"target": "不存在的提案标题"}),
+    "proposals:assign": _officer_verb("registered", {"lead_unit": ""}),
+    "proposals:reassign": _officer_verb("assigned", {"lead_unit": ""}),
+    "proposals:extend": _officer_verb("assigned", {"new_due_on": "", "reason": ""}),
+    "proposals:set-key": _officer_verb("registered", {"is_key": ""}),
+    "proposals:reply-approve": _officer_verb("reply_review", {"reply_class": ""}),
+    "proposals:reply-return": _officer_verb("reply_review", {"reason": "请补充具体措施"}),
+    "proposals:excellent": _officer_verb("registered", {"value": "1"}),
+    "proposals:withhold": _officer_verb("registered", {"value": "1", "reason": "涉及不宜公开的内容"}),
+    "proposals:assignment-accept": _assignment_verb("lead"),
+    "proposals:assignment-object": _assignment_verb("lead", {"reason": "不属于本单位职责"}),
+    "proposals:assignment-opinion": _assignment_verb("co", {"text": "协办意见：同意主办单位方案。"}),
+    "proposals:contact": _unit_verb({"method": "phone", "contacted_on": "2024-01-02"}),
+    "proposals:reply": _unit_verb(method="get"),
+    "proposals:rate-quality": _unit_verb({"grade": "good"}),
+    # A replied proposal is in the public archive: members read it there but may not act on it.
+    "proposals:followup": only("proposal_officer", "handler", others=HIDDEN,
+                               overrides={"leader": DENY, "member": DENY}, method="post",
+                               data={"note": "回头看：已落实。"}, kwargs=_followup_kwargs),
 })
