@@ -97,6 +97,9 @@ EXPECTATIONS.update({
     # A submitted proposal of someone else: the office and leaders read it but never rate (403).
     "proposals:rating": only(**PF_HIDDEN, overrides={"proposal_officer": DENY, "leader": DENY},
                              kwargs=lambda user: {"pk": _pf_submitted()}),
+})
+
+
 # --- detail and actions (office and handling-unit verbs; wt-pw) ----------------------------------------------
 # POST views are exercised with data. Officer verbs on another member's proposal: the proposal officer
 # acts, the leader (who may read it) is refused, everybody else gets 404. Unit verbs: the walker's handler
