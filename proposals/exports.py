@@ -36,7 +36,7 @@ FORMULA_START = ("=", "+", "-", "@")
 
 
 def headers() -> list[str]:
-    return [_("Number"), _("Title"), _("Proposers"), _("Category"), _("Lead unit"), _("Co-handling units"),
+    return [_("Number"), _("Proposal title"), _("Proposers"), _("Category"), _("Lead unit"), _("Co-handling units"),
             _("Status"), _("Submitted on"), _("Registered on"), _("Assigned on"), _("Reply due on"),
             _("Reply approved on"), _("Reply class"), _("Satisfaction"), _("Key proposal"),
             _("Excellent proposal")]
