@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,7 +98,9 @@ class _Calendar:
 
     def __init__(self, today: date, dates) -> None:
         dates = [d for d in dates if d is not None]
-        reach = timedelta(days=get_parameter(p.RATING_WINDOW_WORKING_DAYS) * 2 + 45)
+        longest = max(get_parameter(p.RATING_WINDOW_WORKING_DAYS), get_parameter(p.CONTACT_WORKING_DAYS),
+                      get_parameter(p.OBJECTION_WORKING_DAYS))
+        reach = timedelta(days=longest * 2 + 45)
         start = min([today, *dates]) - timedelta(days=1)
         end = max([today, *dates]) + reach
         self.calendar = WorkingCalendar(start, end)
@@ -200,13 +202,12 @@ def my_proposals(request):
     page = _paginate(request, mine)
     rows = list(page.object_list)
     ratings = {r.proposal_id: r for r in Rating.objects.filter(
-        user=user, status=RatingStatus.OPEN, proposal__in=[r.pk for r in rows])} if rows else {}
+        user=user, status=RatingStatus.OPEN, round=F("proposal__reply_round"),
+        proposal__in=[r.pk for r in rows])} if rows else {}
     window = get_parameter(p.RATING_WINDOW_WORKING_DAYS)
-    calendar = _Calendar(today, [r.reply_approved_on for r in rows])
+    calendar = _Calendar(today, [r.requested_on for r in ratings.values()])
     for proposal in rows:
         rating = ratings.get(proposal.pk)
-        if rating is not None and rating.round != proposal.reply_round:
-            rating = None
         proposal.rating_due = calendar.add(rating.requested_on, window) if rating else None
         proposal.open_rating = rating
         if proposal.author_id == user.pk or (proposal.lead_member and proposal.lead_member.user_id == user.pk):
@@ -250,9 +251,16 @@ def unit_list(request):
     rows = list(page.object_list)
     pending = [a for row in rows for a in row.my_assignments if a.answer == AssignmentAnswer.PENDING]
     objection_due = deadlines.objection_deadlines([a.assigned_on for a in pending]) if pending else {}
-    calendar = _Calendar(today, list(objection_due.values())) if objection_due else None
+    calendar = _Calendar(today, [*objection_due.values(), *(r.assigned_on for r in rows)]) if rows else None
+    contact_days = get_parameter(p.CONTACT_WORKING_DAYS)
     for proposal in rows:
         proposal.days_left = _calendar_days_left(proposal, today)
+        # The lead unit contacts the proposer within N working days of the assignment.
+        leads = any(a.role == "lead" for a in proposal.my_assignments)
+        proposal.contact_due = (calendar.add(proposal.assigned_on, contact_days)
+                                if leads and proposal.assigned_on and proposal.contact_recorded_on is None
+                                and proposal.status in DEADLINE_STATUSES else None)
+        proposal.contact_days_left = calendar.left(proposal.contact_due) if proposal.contact_due else None
         proposal.days_late = -proposal.days_left if proposal.days_left is not None and proposal.days_left < 0 else 0
         for assignment in proposal.my_assignments:
             assignment.objection_due = objection_due.get(assignment.assigned_on) if (

@@ -128,7 +128,12 @@ def test_unit_objection_window_counts_working_days(client_for, w):
     left = deadlines.working_days_left(timezone.localdate(), due)
     page = html(client_for(w.lead_handler).get(UNIT))
     assert due.isoformat() in page
-    assert f"剩余{left}个工作日" in page
+    assert f"可于{due.isoformat()}前提出异议（剩余{left}个工作日）" in page
+    # The lead unit also sees its working-day deadline for contacting the proposer; co-handlers do not.
+    contact = deadlines.contact_deadline(proposal.assigned_on)
+    contact_left = deadlines.working_days_left(timezone.localdate(), contact)
+    assert f"应于{contact.isoformat()}前联系提案人（剩余{contact_left}个工作日）" in page
+    assert "前联系提案人" not in html(client_for(w.co_handler).get(UNIT))
 
 
 # --- Officer list, filters, bulk assignment --------------------------------------------------------------
