@@ -65,8 +65,9 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     units = units[:TOP_UNITS]
     by_unit = Panel(
         title=_("Proposals by lead unit, %(year)s") % {"year": year}, order=12,
-        figures=[Figure(label=f.unit.name, value=f"{f.replied}/{f.registered}",
-                        previous=None, url=url(year=year, unit=f.unit.pk, stage="registered")) for f in units],
+        figures=[Figure(label=_("%(unit)s (reply rate %(rate)s)") % {"unit": f.unit.name,
+                                                                     "rate": _percent(f.reply_rate)},
+                        value=f.registered, url=url(year=year, unit=f.unit.pk, stage="registered")) for f in units],
         chart={"tooltip": {}, "legend": {}, "grid": {"left": 130, "right": 20, "top": 30, "bottom": 20},
                "xAxis": {"type": "value"},
                "yAxis": {"type": "category", "data": [f.unit.name for f in reversed(units)]},

@@ -298,6 +298,7 @@ class OfficerFilterForm(ProposalFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["text"]
+        self.fields["session"].empty_label = self.fields["unit"].empty_label = _("All")
 
     def to_filter(self) -> selectors.ProposalFilter:
         flt = super().to_filter()
