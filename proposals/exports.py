@@ -55,8 +55,9 @@ def _day(value) -> str:
     return value.isoformat()
 
 
-def _chunks(qs: QuerySet[Proposal], size: int = CHUNK) -> Iterable[list[Proposal]]:
+def _chunks(qs: QuerySet[Proposal], size: int | None = None) -> Iterable[list[Proposal]]:
     """Slices of the ordered queryset (the list's order: newest number first)."""
+    size = size or CHUNK
     offset = 0
     while True:
         chunk = list(qs[offset:offset + size])

@@ -326,13 +326,26 @@ def test_export_permissions(client_for, w, member):
 
 
 @pytest.mark.django_db
-def test_export_streams_many_rows(client_for, w):
+def test_export_streams_many_rows_reading_them_in_chunks(client_for, w, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals import exports
+
     from .test_views_lists_queries import clone
 
-    clone(ProposalFactory(assigned=True), 120)
-    response = client_for(w.officer).get(EXPORT)
-    assert response.streaming
+    clone(ProposalFactory(assigned=True, cosigners=1), 120)
+    monkeypatch.setattr(exports, "CHUNK", 50)
+    client = client_for(w.officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(EXPORT)
+    assert response.streaming  # a file streamed from disk, not a body built in memory
     assert len(sheet_rows(response)) == 122
+    # 121 rows in 3 chunks: a page of rows plus three batched look-ups per chunk, never one per row.
+    proposal_reads = [q for q in queries.captured_queries
+                      if 'FROM "proposals_proposal"' in q["sql"] and "LIMIT" in q["sql"]]
+    assert len(proposal_reads) == 4  # 3 chunks + the empty read that ends the loop
+    assert len(queries) < 40
 
 
 # --- Print -----------------------------------------------------------------------------------------------
