@@ -1,7 +1,7 @@
 """Role-home sections of the proposals module: what each role has waiting, each line linking to its list."""
 
 from django.db.models import Count, F, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,12 @@ def home_sections(user) -> list[HomeSection]:
             HomeLink(label=_("Replies waiting for my rating"), url=mine_url, count=to_rate),
             archive,
         ]))
+        if user.has_perm("proposals.add_proposal"):
+            try:  # the drafting screens (proposals:proposal-create) may not be installed yet
+                create_url = reverse("proposals:proposal-create")
+                sections[-1].links.insert(0, HomeLink(label=_("New proposal"), url=create_url))
+            except NoReverseMatch:
+                pass
     if user.has_perm("proposals.list_unit_proposals"):
         unit_url = reverse("proposals:unit-list")
         qs = selectors.unit_proposals_for(user=user, today=today).order_by()
