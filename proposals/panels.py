@@ -2,6 +2,7 @@
 Every figure links to the officer list filtered to the proposals behind it."""
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongyuan_cppcc.dashboard.registry import Figure, Panel
@@ -19,6 +20,10 @@ def dashboard_panels(user, year: int) -> list[Panel]:
     from . import selectors
     from .models import Category, Proposal
     from .views.lists import officer_list_url
+    from .workflow import DEADLINE_STATUSES, Status
+
+    key_stages = (Status.REGISTERED, Status.ASSIGNED, Status.REPLY_REVIEW, Status.REPLIED, Status.REHANDLING,
+                  Status.CLOSED)
 
     can_list = user.has_perm("proposals.list_all_proposals")
 
@@ -74,4 +79,14 @@ def dashboard_panels(user, year: int) -> list[Panel]:
                "series": [{"type": "bar", "name": _("Assigned"), "data": [f.registered for f in reversed(units)]},
                           {"type": "bar", "name": _("Replied"), "data": [f.replied for f in reversed(units)]}]},
     ) if units else None
-    return [overview, by_category] + ([by_unit] if by_unit else [])
+    key = Proposal.objects.filter(is_key=True, year=year, status__in=selectors.REGISTERED_STATUSES)
+    key_counts = dict(key.values("status").annotate(n=Count("pk")).order_by().values_list("status", "n"))
+    key_overdue = key.filter(status__in=DEADLINE_STATUSES, reply_due_on__lt=timezone.localdate()).count()
+    key_progress = Panel(
+        title=_("Key proposals' progress, %(year)s") % {"year": year}, order=13,
+        figures=[Figure(label=_("Key proposals"), value=sum(key_counts.values()), url=url(year=year, key="1")),
+                 Figure(label=_("Overdue"), value=key_overdue, url=url(year=year, key="1", overdue="1"))]
+        + [Figure(label=str(Status(status).label), value=key_counts.get(status, 0),
+                  url=url(year=year, key="1", status=status)) for status in key_stages],
+    ) if key_counts else None
+    return [overview, by_category] + [p for p in (by_unit, key_progress) if p]

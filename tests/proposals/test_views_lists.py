@@ -419,7 +419,8 @@ def test_home_sections_per_role(client_for, w, member, other_member):
 def test_dashboard_shows_proposal_figures_with_links(client_for, w, user_with_role):
     year = ProposalFactory(closed=True).year  # the session's year
     ProposalFactory(submitted=True)
-    overdue(ProposalFactory(assigned=True))
+    late = overdue(ProposalFactory(assigned=True))
+    services.proposal_set_key(actor=w.officer, proposal=late, is_key=True, supervising_leader=w.leader)
     page = html(client_for(w.leader).get(reverse("dashboard"), {"year": year}))
     assert f"?year={year}\">3<" in page  # submitted
     assert f"?year={year}&amp;stage=registered\">2<" in page
@@ -427,6 +428,10 @@ def test_dashboard_shows_proposal_figures_with_links(client_for, w, user_with_ro
     assert f"?year={year}&amp;overdue=1\">1<" in page
     assert "50.0%" in page and "100.0%" in page  # reply rate, satisfaction rate
     assert "category=urban&amp;stage=registered\">2<" in page
+    assert f"unit={w.lead_unit.pk}&amp;stage=registered\">2<" in page  # by lead unit
+    assert "重点提案办理进度" in page
+    assert f"?year={year}&amp;key=1&amp;overdue=1\">1<" in page
+    assert f"?year={year}&amp;key=1&amp;status=assigned\">1<" in page
     # Other office staff open the dashboard but get no proposal figures.
     other = client_for(user_with_role("opinion_officer")).get(reverse("dashboard"), {"year": year})
     assert "stage=registered" not in html(other)
