@@ -166,6 +166,11 @@ def test_officer_list_filters(client_for, w):
     services.proposal_set_key(actor=w.officer, proposal=late, is_key=True, supervising_leader=w.leader)
     page = html(client.get(ALL, {"key": "1"}))
     assert shows(page, late) and not shows(page, parking)
+    services.proposal_mark_excellent(actor=w.officer, proposal=school)
+    page = html(client.get(ALL, {"excellent": "1"}))
+    assert shows(page, school) and not shows(page, late)
+    page = html(client.get(ALL, {"excellent": "0", "key": "0"}))
+    assert shows(page, parking) and not shows(page, school) and not shows(page, late)
     # Nonsense filters are ignored, never a 500.
     assert client.get(ALL, {"year": "abc", "unit": "999999", "page": "x", "per_page": "7"}).status_code == 200
 
@@ -222,6 +227,9 @@ def test_bulk_assign_with_bad_input_changes_nothing(client_for, w):
     assert proposal.status == Status.REGISTERED
     assert [str(m) for m in get_messages(response.wsgi_request)]
     assert client.get(BULK).status_code == 405
+    # Leaders read the list but get neither the bulk form nor the checkboxes.
+    leader_page = html(client_for(w.leader).get(ALL))
+    assert shows(leader_page, proposal) and 'form="bulk-assign"' not in leader_page and BULK not in leader_page
     assert client_for(w.leader).post(BULK, {"proposals": [proposal.pk],
                                             "lead_unit": w.lead_unit.pk}).status_code == 403
     proposal.refresh_from_db()
