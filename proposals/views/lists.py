@@ -249,7 +249,9 @@ def unit_list(request):
         Prefetch("assignments", queryset=mine.order_by("role", "unit__order"), to_attr="my_assignments"))
     page = _paginate(request, qs)
     rows = list(page.object_list)
-    pending = [a for row in rows for a in row.my_assignments if a.answer == AssignmentAnswer.PENDING]
+    # An unanswered assignment matters while the proposal is being handled (later it is moot).
+    pending = [a for row in rows for a in row.my_assignments
+               if a.answer == AssignmentAnswer.PENDING and row.status == Status.ASSIGNED]
     objection_due = deadlines.objection_deadlines([a.assigned_on for a in pending]) if pending else {}
     calendar = _Calendar(today, [*objection_due.values(), *(r.assigned_on for r in rows)]) if rows else None
     contact_days = get_parameter(p.CONTACT_WORKING_DAYS)
@@ -263,8 +265,8 @@ def unit_list(request):
         proposal.contact_days_left = calendar.left(proposal.contact_due) if proposal.contact_due else None
         proposal.days_late = -proposal.days_left if proposal.days_left is not None and proposal.days_left < 0 else 0
         for assignment in proposal.my_assignments:
-            assignment.objection_due = objection_due.get(assignment.assigned_on) if (
-                assignment.answer == AssignmentAnswer.PENDING) else None
+            assignment.waiting = assignment.answer == AssignmentAnswer.PENDING and proposal.status == Status.ASSIGNED
+            assignment.objection_due = objection_due.get(assignment.assigned_on) if assignment.waiting else None
             assignment.objection_days_left = (calendar.left(assignment.objection_due)
                                               if assignment.objection_due else None)
             assignment.opinion_days_left = ((assignment.opinion_due_on - today).days
