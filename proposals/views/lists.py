@@ -44,6 +44,9 @@ from ..models import (
 from ..workflow import DEADLINE_STATUSES, REGISTERED_STATUSES, Status
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
+# Long text columns no list shows: leaving them out keeps the rows the database sorts and sends narrow.
+HEAVY_COLUMNS = ("situation", "analysis", "suggestions", "search_vector", "title_vector", "revision_reason",
+                 "rejection_note", "extension_reason", "followup_note", "withheld_reason")
 DEFAULT_PER_PAGE = 25
 FIRST_YEAR = 2000
 
@@ -196,7 +199,7 @@ def my_proposals(request):
     _require(request, "proposals.list_own_proposals")
     user = request.user
     today = timezone.localdate()
-    mine = selectors.my_proposals_for(user=user).prefetch_related(
+    mine = selectors.my_proposals_for(user=user).defer(*HEAVY_COLUMNS).prefetch_related(
         Prefetch("invitations", queryset=CosignerInvitation.objects.filter(member__user=user),
                  to_attr="my_invitations"))
     page = _paginate(request, mine)
@@ -245,7 +248,7 @@ def unit_list(request):
     mine = Assignment.objects.filter(superseded_at__isnull=True, unit__officers=user).select_related("unit")
     if unit is not None:
         mine = mine.filter(unit=unit)
-    qs = selectors.unit_proposals_for(user=user, unit=unit, today=today).prefetch_related(
+    qs = selectors.unit_proposals_for(user=user, unit=unit, today=today).defer(*HEAVY_COLUMNS).prefetch_related(
         Prefetch("assignments", queryset=mine.order_by("role", "unit__order"), to_attr="my_assignments"))
     page = _paginate(request, qs)
     rows = list(page.object_list)
@@ -319,7 +322,7 @@ class OfficerFilterForm(ProposalFilterForm):
 
 def _officer_queryset(request):
     form = OfficerFilterForm(request.GET)
-    qs = selectors.officer_proposals_for(user=request.user, flt=form.to_filter())
+    qs = selectors.officer_proposals_for(user=request.user, flt=form.to_filter()).defer(*HEAVY_COLUMNS)
     return form, form.apply(qs)
 
 
@@ -389,7 +392,7 @@ def bulk_assign(request):
 @require_GET
 def approval_queue(request):
     _require(request, "proposals.review_replies")
-    qs = selectors.reply_approval_queue_for(user=request.user).prefetch_related(
+    qs = selectors.reply_approval_queue_for(user=request.user).defer(*HEAVY_COLUMNS).prefetch_related(
         Prefetch("replies", queryset=Reply.objects.filter(status=ReplyStatus.SUBMITTED).select_related("unit"),
                  to_attr="submitted_replies"))
     page = _paginate(request, qs)
@@ -409,7 +412,7 @@ def key_list(request):
     _require(request, "proposals.view_key_proposals")
     today = timezone.localdate()
     year = _year(request)
-    page = _paginate(request, selectors.key_proposals_for(user=request.user, year=year))
+    page = _paginate(request, selectors.key_proposals_for(user=request.user, year=year).defer(*HEAVY_COLUMNS))
     rows = list(page.object_list)
     for proposal in rows:
         proposal.overdue = _is_overdue(proposal, today)
@@ -454,7 +457,7 @@ def archive(request):
     form = ArchiveSearchForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.archive_for(user=request.user, text=data.get("text") or "", year=data.get("year"),
-                               category=data.get("category") or None).prefetch_related(
+                               category=data.get("category") or None).defer(*HEAVY_COLUMNS).prefetch_related(
         Prefetch("replies", queryset=Reply.objects.filter(status=ReplyStatus.APPROVED).select_related("unit")
                  .order_by("round"), to_attr="approved_replies"))
     page = _paginate(request, qs)

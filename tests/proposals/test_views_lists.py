@@ -83,6 +83,19 @@ def test_member_sees_own_and_cosigned_proposals_only(client_for, w, member, othe
 
 
 @pytest.mark.django_db
+def test_member_follows_the_main_proposal_after_a_merge(client_for, w, member, other_member):
+    cosigner = make_member()
+    merged = ProposalFactory(author=member.user, cosigners=[cosigner], submitted=True)
+    main = ProposalFactory(author=other_member.user, submitted=True)
+    services.proposal_merge(actor=w.officer, proposal=merged, into=main)
+    for user in (member.user, cosigner.user):
+        page = html(client_for(user).get(MINE))
+        assert shows(page, merged) and shows(page, main)
+        assert "因并案关联" in page or "已并案办理" in page
+    assert not shows(html(client_for(make_member().user).get(MINE)), main)
+
+
+@pytest.mark.django_db
 def test_member_list_asks_for_a_rating_with_its_deadline(client_for, w, member):
     replied = ProposalFactory(author=member.user, replied=True)
     page = html(client_for(member.user).get(MINE))
