@@ -9,8 +9,10 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
         from zhongyuan_cppcc.dashboard.registry import register_panel
+        from zhongyuan_cppcc.exports.registry import ExportKind, register_export
 
         from . import parameters  # noqa: F401 - declares the business parameters
+        from .exports import build_export_job
         from .home import home_sections
         from .panels import dashboard_panels
 
@@ -20,3 +22,5 @@ class ProposalsConfig(AppConfig):
                              permission="proposals.view_archive", order=21, icon="archive"))
         register_home(home_sections)
         register_panel(dashboard_panels)
+        register_export(ExportKind(name="proposals.proposals", label=_("Proposal compilation"),
+                                   permission="proposals.export_proposals", build=build_export_job))

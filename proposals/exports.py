@@ -81,9 +81,9 @@ def _satisfaction(counts: dict[str, int]) -> str:
     return "，".join(f"{label}{counts[value]}" for value, label in Satisfaction.choices if counts.get(value))
 
 
-def write_workbook(proposals: QuerySet[Proposal], target) -> int:
+def write_workbook(proposals: QuerySet[Proposal], target, progress=None) -> int:
     """Write the workbook of `proposals` (already scoped and ordered) to the file object `target`;
-    returns the number of rows."""
+    returns the number of rows. `progress(done, total)` is called after each chunk (background jobs)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Proposals")[:31])
     bold = Font(bold=True)
@@ -96,6 +96,7 @@ def write_workbook(proposals: QuerySet[Proposal], target) -> int:
     yes, no = _("Yes"), _("No")
     classes = dict(ReplyClass.choices)
     count = 0
+    total = proposals.count() if progress else None
     for chunk in _chunks(proposals.select_related("lead_member", "lead_unit", "organisation_party",
                                                   "organisation_sector", "organisation_committee")):
         ids = [x.pk for x in chunk]
@@ -124,16 +125,36 @@ def write_workbook(proposals: QuerySet[Proposal], target) -> int:
                 _satisfaction(ratings.get(x.pk, {})), yes if x.is_key else no, yes if x.is_excellent else no,
             ])
             count += 1
+        if progress:
+            progress(count, total)
     wb.save(target)
     return count
 
 
-def proposals_export(*, proposals: QuerySet[Proposal], actor, filters: dict | None = None):
+def proposals_export(*, proposals: QuerySet[Proposal], actor, filters: dict | None = None, progress=None):
     """Build the workbook in a temporary file (deleted when closed) and audit the export.
     Returns (open binary file positioned at its start, row count)."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    count = write_workbook(proposals, handle)
+    count = write_workbook(proposals, handle, progress)
     handle.seek(0)
     audit_record(action="proposals.exported", actor=actor, object_type="proposals.proposal",
                  details={"rows": count, "filters": filters or {}})
     return handle, count
+
+
+def export_filename() -> str:
+    return f"{_('proposals')}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+def build_export_job(job, progress):
+    """A background export (zhongyuan_cppcc.exports) of the officer list, filtered as the owner saw it."""
+    from django.http import QueryDict
+
+    from .views.lists import officer_queryset
+
+    query = QueryDict(mutable=True)
+    for key, values in job.params.items():
+        query.setlist(key, values if isinstance(values, list) else [values])
+    form, qs = officer_queryset(job.owner, query)
+    handle, count = proposals_export(proposals=qs, actor=job.owner, filters=form.as_dict(), progress=progress)
+    return handle, export_filename(), count

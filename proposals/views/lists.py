@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 from members.models import HandlingUnit
 from zhongyuan_cppcc.calendar.services import WorkingCalendar
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.exports.services import export_start
+from zhongyuan_cppcc.exports.services import sync_limit as export_sync_limit
 
 from .. import deadlines, exports, selectors, services
 from .. import parameters as p
@@ -320,10 +322,15 @@ class OfficerFilterForm(ProposalFilterForm):
         return {k: (getattr(v, "pk", v)) for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
-def _officer_queryset(request):
-    form = OfficerFilterForm(request.GET)
-    qs = selectors.officer_proposals_for(user=request.user, flt=form.to_filter()).defer(*HEAVY_COLUMNS)
+def officer_queryset(user, query):
+    """The officer list for `user` filtered by the query string `query` (also used by background exports)."""
+    form = OfficerFilterForm(query)
+    qs = selectors.officer_proposals_for(user=user, flt=form.to_filter()).defer(*HEAVY_COLUMNS)
     return form, form.apply(qs)
+
+
+def _officer_queryset(request):
+    return officer_queryset(request.user, request.GET)
 
 
 class _BulkForm(BulkAssignForm):
@@ -477,9 +484,14 @@ def archive(request):
 def export(request):
     _require(request, "proposals.export_proposals")
     form, qs = _officer_queryset(request)
+    total = qs.count()
+    if total > export_sync_limit():
+        # Long lists are written by a worker; the page shows the progress and then the file.
+        job = export_start(actor=request.user, kind="proposals.proposals", total_rows=total,
+                           params={key: request.GET.getlist(key) for key in request.GET})
+        return redirect("exports:job-detail", pk=job.pk)
     handle, _count = exports.proposals_export(proposals=qs, actor=request.user, filters=form.as_dict())
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = FileResponse(handle, as_attachment=True, filename=f"{_('proposals')}-{stamp}.xlsx",
+    response = FileResponse(handle, as_attachment=True, filename=exports.export_filename(),
                             content_type=exports.XLSX_CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     return response

@@ -369,6 +369,29 @@ def test_export_streams_many_rows_reading_them_in_chunks(client_for, w, monkeypa
     assert len(queries) < 40
 
 
+@pytest.mark.django_db
+def test_a_long_export_runs_as_a_background_job_with_the_same_filters(client_for, w, settings):
+    from zhongyuan_cppcc.exports.models import ExportJob, ExportStatus
+    from zhongyuan_cppcc.exports.services import export_run
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    for n in range(3):
+        ProposalFactory(registered=True, category="urban", title=f"关于城建的建议{n}")
+    ProposalFactory(registered=True, category="education", title="关于教育类的建议")
+    client = client_for(w.officer)
+    response = client.get(EXPORT, {"category": "urban"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("exports:job-detail", args=[job.pk])
+    assert (job.kind, job.total_rows, job.params) == ("proposals.proposals", 3, {"category": ["urban"]})
+    assert export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE and job.done_rows == 3
+    download = client.get(reverse("exports:job-download", args=[job.pk]))
+    rows = sheet_rows(download)
+    assert len(rows) == 4 and all("城建" in row[1] for row in rows[1:])
+    assert AuditEvent.objects.filter(action="proposals.exported", actor=w.officer).count() == 1
+
+
 # --- Print -----------------------------------------------------------------------------------------------
 
 
@@ -393,6 +416,9 @@ def test_print_form_for_proposers_and_office_404_for_others(client_for, w, membe
     assert client_for(member.user).get(reverse("proposals:print", args=[999999])).status_code == 404
     services.proposal_withhold(actor=w.officer, proposal=proposal, reason="涉及个人隐私")
     assert client_for(other_member.user).get(url).status_code == 404
+    # The detail page offers the printable form.
+    detail = html(client_for(member.user).get(reverse("proposals:proposal-detail", args=[proposal.pk])))
+    assert f'href="{url}"' in detail
 
 
 # --- Escaping --------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 A kind's `build(job, progress)` runs in the worker as the job's owner: it must scope its queryset to
 the owner exactly as the list page does, audit the export itself (the module's service already does),
-and call `progress(done_rows, total_rows)` now and then. It returns (content, filename, row count).
+and call `progress(done_rows, total_rows)` now and then. It returns (content, filename, row count), the
+content as bytes or as an open binary file positioned at its start (closed after saving).
 """
 
 from collections.abc import Callable
@@ -17,7 +18,7 @@ class ExportKind:
     label: str
     # The owner must hold it when asking, when the job runs and when downloading.
     permission: str
-    build: Callable[..., tuple[bytes, str, int]]
+    build: Callable[..., tuple]
 
 
 _KINDS: dict[str, ExportKind] = {}

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -86,7 +86,10 @@ def export_run(*, job_id) -> bool:
         _finish_failed(job, _("The export failed. Please try again; if it fails again, tell the "
                               "system administrator."), outcome=Outcome.FAILURE)
         return False
-    job.file.save(filename, ContentFile(content), save=False)
+    # Builders return bytes or an open binary file (a temporary file keeps long workbooks out of memory).
+    job.file.save(filename, ContentFile(content) if isinstance(content, bytes) else File(content), save=False)
+    if not isinstance(content, bytes):
+        content.close()
     ExportJob.objects.filter(pk=job.pk).update(
         file=job.file.name, filename=filename, status=ExportStatus.DONE, done_rows=rows, total_rows=rows,
         finished_at=timezone.now(), message="")
