@@ -37,7 +37,7 @@ from .services import _common
 
 SEED = 20230315
 REGISTERED_2023 = 212
-PAST_YEARS = {2024: 160, 2025: 170}
+PAST_YEARS = {2024: 150, 2025: 150}
 EDUCATION = "区教育局"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -333,14 +333,13 @@ class Demo:
                 ("satisfied", "basically"), (85, 15))[0]
             if dissatisfied_first and position == 0:
                 overall = "dissatisfied"
-            proposal.refresh_from_db()
-            if proposal.status != "replied":
-                break
             services.rating_submit(
                 actor=user, proposal=proposal, overall=overall,
                 contacted=self.rng.choices(("yes", "phone", "no"), (70, 27, 3))[0], on_point=overall != "dissatisfied",
                 comment=self.rng.choice(DISSATISFIED_COMMENTS) if overall == "dissatisfied"
                 else self.rng.choice(RATING_COMMENTS), at=self.at(d[key] + timedelta(days=position % 3), 20))
+            if overall == "dissatisfied" and key == "rate":
+                break  # re-handling: the other proposers' ratings of this round are superseded
         proposal.refresh_from_db()
         return proposal.status == "rehandling"
 
@@ -378,11 +377,11 @@ def _past_year(demo: Demo, year: int, registered: int) -> None:
         author = demo.demo_member if n in demo_member_own else rng.choice(demo.members)
         story = Story(author=author, topic=topic, created=_created_in(demo, year), stop="closed",
                       reply_class=rng.choices("ABC", (60, 31, 9))[0], key=n in keys, excellent=n in excellent,
-                      quality=rng.choice(("excellent", "good", "good", "good", "fair", None)))
+                      quality=rng.choice(("excellent", "good", "good", "fair", None, None)))
         if kind == "collective" and demo.collectives and n not in demo_member_own:
             story.author, story.collective = None, rng.choice(demo.collectives)
         elif kind == "joint":
-            story.cosigners = demo.others(author, rng.randint(1, 3))
+            story.cosigners = demo.others(author, rng.choice((1, 1, 2, 3)))
         if n in rehandled:
             story.rehandle = True
             if n == stays_dissatisfied:
