@@ -33,11 +33,11 @@ from . import services
 from .deadlines import add_months, co_opinion_due, default_reply_due
 from .demo_topics import TOPICS, Topic, compose, reply_text
 from .models import Assignment, AssignmentRole, CosignerInvitation, InvitationStatus, Proposal, ProposerKind
-from .services import _common
+from .services import _common, drafting, evaluation, handling, review
 
 SEED = 20230315
 REGISTERED_2023 = 212
-PAST_YEARS = {2024: 150, 2025: 150}
+PAST_YEARS = {2024: 120, 2025: 130}
 EDUCATION = "区教育局"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -56,13 +56,17 @@ def _say(stdout, text: str) -> None:
 
 @contextmanager
 def _quiet():
-    """No notifications while replaying past years (the services' `send` goes through _common.notify)."""
-    original = _common.notify
-    _common.notify = lambda **kwargs: None
+    """No notifications while replaying past years: the services' `send` (imported by each service module
+    from _common) does nothing, so not even the recipients are looked up."""
+    modules = [m for m in (_common, drafting, evaluation, handling, review) if hasattr(m, "send")]
+    originals = [m.send for m in modules]
+    for module in modules:
+        module.send = lambda *args, **kwargs: 0
     try:
         yield
     finally:
-        _common.notify = original
+        for module, original in zip(modules, originals, strict=True):
+            module.send = original
 
 
 @dataclass
@@ -145,7 +149,7 @@ class Demo:
 
     def co_for(self, topic: Topic, lead: HandlingUnit) -> list[HandlingUnit]:
         names = [n for n in topic.co_units if n in self.units and n != lead.name]
-        return [self.units[n] for n in self.rng.sample(names, k=min(len(names), self.rng.choice((0, 1, 1, 2))))]
+        return [self.units[n] for n in self.rng.sample(names, k=min(len(names), self.rng.choice((0, 0, 1, 1, 2))))]
 
     def others(self, exclude: Member | None, k: int) -> list[Member]:
         pool = [m for m in self.members if exclude is None or m.pk != exclude.pk]
@@ -377,7 +381,7 @@ def _past_year(demo: Demo, year: int, registered: int) -> None:
         author = demo.demo_member if n in demo_member_own else rng.choice(demo.members)
         story = Story(author=author, topic=topic, created=_created_in(demo, year), stop="closed",
                       reply_class=rng.choices("ABC", (60, 31, 9))[0], key=n in keys, excellent=n in excellent,
-                      quality=rng.choice(("excellent", "good", "good", "fair", None, None)))
+                      quality=rng.choice(("excellent", "good", "fair", None, None, None)))
         if kind == "collective" and demo.collectives and n not in demo_member_own:
             story.author, story.collective = None, rng.choice(demo.collectives)
         elif kind == "joint":

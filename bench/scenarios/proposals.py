@@ -167,7 +167,7 @@ def _measure_export(ctx: MeasureContext, officer, year: int) -> None:
     ctx.record(f"proposals: export {rows:,} rows over HTTP ({query}), median of 3", statistics.median(walls), "s",
                server=f"{statistics.median(servers):.2f} s", size=f"{sizes[0] / 1e6:.1f} MB")
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(officer)
+    client.force_login(officer, backend="zhongyuan_cppcc.accounts.backends.AccountBackend")
     with ctx.timed(f"proposals: export {rows:,} rows in-process (peak Python memory)") as timer:
         response = client.get(path)
         content = b"".join(response.streaming_content) if response.streaming else response.content
