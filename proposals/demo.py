@@ -13,9 +13,10 @@
   demo-proposal-officer (queues) and demo-leader (supervised key proposals).
 
 Past years are loaded without notifications (they would flood the inboxes with old news); the current
-year notifies as the services always do.
+year notifies as the services always do, in the app only (no e-mail or SMS about invented events).
 """
 
+import copy
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +68,24 @@ def _quiet():
     finally:
         for module, original in zip(modules, originals, strict=True):
             module.send = original
+
+
+@contextmanager
+def _in_app_only():
+    """The current year notifies in the app only: no e-mail or SMS about invented events (hundreds of
+    deliveries would also keep a fresh demo's single worker busy)."""
+    original = _common.notify
+
+    def notify(*, recipient, **kwargs):
+        quiet = copy.copy(recipient)
+        quiet.email_notifications = quiet.sms_notifications = False
+        return original(recipient=quiet, **kwargs)
+
+    _common.notify = notify
+    try:
+        yield
+    finally:
+        _common.notify = original
 
 
 @dataclass
@@ -609,7 +628,8 @@ def load(*, stdout=None) -> None:
                 _analyze()
         # Anything of the past years still waiting for ratings closes when its rating period ends.
         services.proposals_close_expired_rating_periods(today=today)
-    _live_year(demo)
+    with _in_app_only():
+        _live_year(demo)
     _analyze()
     _say(stdout, f"  proposals: {Proposal.objects.count()} proposals "
                  f"({Proposal.objects.filter(year=2023, status='closed').count()} closed in 2023), "

@@ -34,6 +34,7 @@ from zhongyuan_cppcc.audit.models import AuditEvent
 from zhongyuan_cppcc.calendar.services import working_days_between
 from zhongyuan_cppcc.core.management.commands import load_demo
 from zhongyuan_cppcc.core.models import DemoDataset
+from zhongyuan_cppcc.notifications.models import Delivery, Notification
 
 pytestmark = [pytest.mark.xdist_group("proposals-demo"), pytest.mark.django_db]
 PARTS = ["accounts", "members", "proposals", "members-evaluation"]
@@ -160,6 +161,13 @@ def test_demo_accounts_have_their_share(loaded):
     supervised = selectors.key_proposals_for(user=leader, year=timezone.localdate().year).filter(
         supervising_leader=leader)
     assert supervised.count() >= 3
+
+    # This year's events are in the inboxes (past years' are not), without e-mail or SMS deliveries.
+    assert Notification.objects.filter(recipient=officer, kind="proposals.submitted").exists()
+    assert Notification.objects.filter(recipient=member).exists()
+    assert not Notification.objects.filter(kind__startswith="proposals.", target_id__in=[
+        str(pk) for pk in Proposal.objects.filter(year=2023).values_list("pk", flat=True)]).exists()
+    assert not Delivery.objects.filter(notification__kind__startswith="proposals.").exists()
 
 
 def test_loading_again_changes_nothing(loaded):
