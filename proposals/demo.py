@@ -38,7 +38,7 @@ from .services import _common, drafting, evaluation, handling, review
 
 SEED = 20230315
 REGISTERED_2023 = 212
-PAST_YEARS = {2024: 120, 2025: 130}
+PAST_YEARS = {2024: 100, 2025: 110}
 EDUCATION = "区教育局"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -103,7 +103,7 @@ class Story:
     cosigners: list = field(default_factory=list)
     pending: list = field(default_factory=list)
     lead_unit: HandlingUnit | None = None
-    co_units: list = field(default_factory=list)
+    co_units: list | None = None  # None: drawn from the topic
     key: bool = False
     accept: bool = True
     co_opinions: bool = True
@@ -170,6 +170,9 @@ class Demo:
         names = [n for n in topic.co_units if n in self.units and n != lead.name]
         return [self.units[n] for n in self.rng.sample(names, k=min(len(names), self.rng.choice((0, 0, 1, 1, 2))))]
 
+    def co_of(self, story: "Story", lead: HandlingUnit) -> list[HandlingUnit]:
+        return story.co_units if story.co_units is not None else self.co_for(story.topic, lead)
+
     def others(self, exclude: Member | None, k: int) -> list[Member]:
         pool = [m for m in self.members if exclude is None or m.pk != exclude.pk]
         return self.rng.sample(pool, k=k)
@@ -202,7 +205,7 @@ class Demo:
         lead = story.lead_unit or self.lead_for(story.topic)
         proposal = services.proposal_create_draft(
             author=author, category=story.topic.category, suggested_lead_unit=lead,
-            suggested_co_units=story.co_units or self.co_for(story.topic, lead), collective=story.collective,
+            suggested_co_units=self.co_of(story, lead), collective=story.collective,
             at=self.at(story.created, 9), **text)
         self.counts[story.stop] = self.counts.get(story.stop, 0) + 1
         for member in story.cosigners:
@@ -254,7 +257,7 @@ class Demo:
 
     def _handle(self, story: Story, proposal: Proposal, lead: HandlingUnit, d: dict) -> Proposal:
         rng = self.rng
-        co = story.co_units or self.co_for(story.topic, lead)
+        co = self.co_of(story, lead)
         d.setdefault("assign", d["register"] + self.days(2, 10))
         services.proposal_assign(actor=self.officer, proposal=proposal, lead_unit=lead, co_units=co,
                                  is_key=story.key, supervising_leader=self.leader if story.key else None,
@@ -394,6 +397,7 @@ def _past_year(demo: Demo, year: int, registered: int) -> None:
     excellent = set(rng.sample(range(registered), k=max(8, registered // 14)))
     merged_into = set(rng.sample(range(registered), k=3))
     demo_member_own = {5, 60, 140} if year == 2023 else {7, 90}
+    light = year != 2023  # later years: fewer optional steps (co-handling units, quality ratings)
     for n in range(registered):
         topic = rng.choice(TOPICS)
         kind = rng.choices(("individual", "joint", "collective"), (68, 26, 6))[0]
@@ -405,6 +409,8 @@ def _past_year(demo: Demo, year: int, registered: int) -> None:
             story.author, story.collective = None, rng.choice(demo.collectives)
         elif kind == "joint":
             story.cosigners = demo.others(author, rng.choice((1, 1, 2, 3)))
+        if light and rng.random() < 0.8:
+            story.co_units, story.quality = [], None
         if n in rehandled:
             story.rehandle = True
             if n == stays_dissatisfied:
