@@ -8,3 +8,4 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import parameters  # noqa: F401 - declares the business parameters
+        from .reminders import parameters as _reminder_parameters  # noqa: F401
