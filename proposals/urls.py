@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, workflow
+from .views import attachments, reminders, workflow
 
 app_name = "proposals"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/", workflow.proposal_detail, name="proposal-detail"),
     # --- lists, archive, statistics, exports and print (views/lists.py) ------------------------------
     # --- deadline reminders (views/reminders.py) ------------------------------------------------------
+    path("reminders/", reminders.reminder_list, name="reminders"),
+    path("<int:pk>/urge/", reminders.proposal_urge_view, name="urge"),
 ]

@@ -33,3 +33,16 @@ def _foreign_attachment() -> int:
                                          upload=SimpleUploadedFile("说明.txt", "附件内容".encode()))
     services.proposal_submit(actor=author, proposal=proposal)
     return attachment.pk
+
+
+# --- reminders (wt-rem): the proposal office's reminders page (leaders read it), the urge (POST) ---
+def _urgeable_proposal() -> int:
+    from tests.proposals.factories import ProposalFactory
+
+    return ProposalFactory(assigned=True).pk
+
+
+EXPECTATIONS.update({
+    "proposals:reminders": only("proposal_officer", "leader"),
+    "proposals:urge": only("proposal_officer", method="post", kwargs=lambda user: {"pk": _urgeable_proposal()}),
+})
