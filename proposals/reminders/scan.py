@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000
 # Statuses after which nothing more is sent (the 回头看 follow-up of a closed proposal excepted).
 NOTHING_MORE = frozenset({Status.CLOSED, Status.MERGED, Status.WITHDRAWN, Status.NOT_REGISTERED})
+LIVE = (ReminderStatus.PENDING, ReminderStatus.SENT, ReminderStatus.FAILED)
 FOLLOWUP_EXCLUDED = frozenset({Status.MERGED, Status.WITHDRAWN, Status.NOT_REGISTERED})
 
 
@@ -112,8 +113,9 @@ def _not_accepted(ctx: ScanContext) -> Iterator[tuple]:
     qs = (Assignment.objects
           .filter(answer=AssignmentAnswer.PENDING, superseded_at__isnull=True,
                   assigned_on__range=(min(bases), max(bases)), proposal__status__in=DEADLINE_STATUSES)
+          # A row cancelled because the calendar moved its date does not count: the new date gets its own.
           .exclude(_has(Milestone.NOT_ACCEPTED, proposal=OuterRef("proposal_id"), unit=OuterRef("unit_id"),
-                        due_on__gt=OuterRef("assigned_on")))
+                        due_on__gt=OuterRef("assigned_on"), status__in=LIVE))
           .values_list("proposal_id", "unit_id", "assigned_on"))
     for proposal_id, unit_id, assigned_on in qs.iterator(chunk_size=CHUNK):
         for user_id in ctx.unit_officers.get(unit_id, ()):
@@ -154,7 +156,7 @@ def _rating_not_given(ctx: ScanContext) -> Iterator[tuple]:
           .filter(status=RatingStatus.OPEN, requested_on__range=(min(bases), max(bases)),
                   proposal__status=Status.REPLIED, user__is_active=True)
           .exclude(_has(Milestone.RATING_NOT_GIVEN, proposal=OuterRef("proposal_id"), recipient=OuterRef("user_id"),
-                        due_on__gt=OuterRef("requested_on")))
+                        due_on__gt=OuterRef("requested_on"), status__in=LIVE))
           .values_list("proposal_id", "user_id", "requested_on"))
     for proposal_id, user_id, requested_on in qs.iterator(chunk_size=CHUNK):
         yield proposal_id, Milestone.RATING_NOT_GIVEN, user_id, bases[requested_on], None
