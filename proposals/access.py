@@ -31,8 +31,10 @@ def proposer_user_ids(proposal: Proposal) -> frozenset[int]:
         authors = Proposal.objects.filter(scope).order_by().values_list("author_id")
         leads = Proposal.objects.filter(scope, lead_member__user__isnull=False).order_by().values_list(
             "lead_member__user_id")
+        # proposal_id IN (the proposal and those merged into it): an index lookup per proposal, never a
+        # walk over every accepted invitation (which an OR across the join would force).
         cosigners = CosignerInvitation.objects.filter(
-            Q(proposal=proposal.pk) | Q(proposal__merged_into=proposal.pk),
+            proposal__in=Proposal.objects.filter(scope).order_by().values("pk"),
             status=InvitationStatus.ACCEPTED, member__user__isnull=False,
         ).order_by().values_list("member__user_id")
         return frozenset(uid for (uid,) in authors.union(leads, cosigners) if uid is not None)

@@ -3,4 +3,5 @@
 SCENARIOS = [
     "foundation",
     "members",
+    "proposals",
 ]

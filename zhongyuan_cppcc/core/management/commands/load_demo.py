@@ -12,6 +12,7 @@ from zhongyuan_cppcc.core.models import DemoDataset
 DEMO_LOADERS = [
     ("accounts", "zhongyuan_cppcc.core.demo"),
     ("members", "members.demo"),
+    ("proposals", "proposals.demo"),
     # Runs last: settles the 2023 evaluation after every other app's ledger events.
     ("members-evaluation", "members.demo_evaluation"),
 ]
