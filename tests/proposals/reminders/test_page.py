@@ -142,3 +142,9 @@ def test_beat_schedules_the_scan_every_15_minutes_and_the_digest_at_0830_beijing
     crontabs = [s for s in schedule if not isinstance(s, td)]
     assert crontabs and crontabs[0].hour == {8} and crontabs[0].minute == {30}
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+
+
+def test_the_officers_home_links_to_the_reminders(w, client_for):
+    page = client_for(w.officer).get(reverse("home")).content.decode()
+    assert PAGE in page and f"{PAGE}?status=failed" in page
+    assert PAGE not in client_for(w.lead_handler).get(reverse("home")).content.decode()
