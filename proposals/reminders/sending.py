@@ -162,10 +162,11 @@ def digest_url(user) -> str:
     return _first_url("proposals:unit-list", "proposals:proposal-list")
 
 
-def digest_message(user, rows: list[Reminder], total: int, today: date) -> tuple[str, str]:
+def digest_message(user, rows: list[Reminder], proposals: int, more: int, today: date) -> tuple[str, str]:
+    """One message for a recipient's overdue rows: `proposals` distinct proposals, `more` rows not listed."""
     overdue = [r for r in rows if r.milestone == Milestone.OVERDUE]
     long_overdue = [r for r in rows if r.milestone == Milestone.LONG_OVERDUE]
-    title = _("Overdue proposal replies: %(count)d") % {"count": total}
+    title = _("Overdue proposal replies: %(count)d") % {"count": proposals}
     lines = []
     for heading, group in ((_("Reply overdue:"), overdue), (_("Overdue for a long time (weekly list):"), long_overdue)):
         if not group:
@@ -177,9 +178,9 @@ def digest_message(user, rows: list[Reminder], total: int, today: date) -> tuple
             lines.append(_("· %(proposal)s — due %(due)s, %(days)d days overdue. %(how)s %(url)s") % {
                 "proposal": label(p), "due": p.reply_due_on.isoformat() if p.reply_due_on else "", "days": days,
                 "how": deadlines.explain_reply_deadline(p), "url": absolute_url(proposal_url(p))})
-    if total > len(rows):
+    if more > 0:
         lines.append(_("… and %(count)d more; see the full list: %(url)s") % {
-            "count": total - len(rows), "url": absolute_url(digest_url(user))})
+            "count": more, "url": absolute_url(digest_url(user))})
     return title, "\n".join(lines)
 
 
@@ -242,21 +243,23 @@ def reminder_digest_send(recipient_id: int, *, now: datetime | None = None) -> i
             candidates = list(Reminder.objects.select_for_update(skip_locked=True)
                               .filter(recipient_id=recipient_id, status=ReminderStatus.PENDING,
                                       milestone__in=DIGEST_MILESTONES)
-                              .order_by("pk").values_list("pk", flat=True))
+                              .order_by("pk").values_list("pk", "proposal_id"))
             if not candidates:
                 return 0
-            ids = candidates
+            ids = [pk for pk, _proposal in candidates]
             rows = list(Reminder.objects.filter(pk__in=ids).select_related("proposal", "recipient")
                         .order_by("milestone", "proposal__reply_due_on", "proposal_id")[:DIGEST_LINES * 20])
             obsolete = [r.pk for r in rows if not still_due(r, today)]
             if obsolete:
                 Reminder.objects.filter(pk__in=obsolete).update(status=ReminderStatus.CANCELLED)
-            live_ids = [pk for pk in ids if pk not in set(obsolete)]
+            obsolete_set = set(obsolete)
+            live_ids = [pk for pk in ids if pk not in obsolete_set]
             if not live_ids:
                 return 0
-            shown = [r for r in rows if r.pk not in set(obsolete)][:DIGEST_LINES]
-            user = shown[0].recipient
-            title, body = digest_message(user, shown, len(live_ids), today)
+            shown = [r for r in rows if r.pk not in obsolete_set][:DIGEST_LINES]
+            user = shown[0].recipient if shown else Reminder.objects.get(pk=live_ids[0]).recipient
+            proposals = len({proposal for pk, proposal in candidates if pk not in obsolete_set})
+            title, body = digest_message(user, shown, proposals, len(live_ids) - len(shown), today)
             notification = notify(recipient=user, kind="proposals.reminder.digest", title=title, body=body,
                                   url=digest_url(user), dedupe_key=f"proposals.reminder-digest:{live_ids[0]}")
             for start in range(0, len(live_ids), 5000):
