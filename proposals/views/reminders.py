@@ -44,6 +44,7 @@ class ReminderFilter(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False,
                              choices=[("", gettext_lazy("All")), *ReminderKind.choices])
     q = forms.CharField(label=gettext_lazy("Proposal or recipient"), required=False, max_length=50)
+    proposal = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 def _reminders(flt: dict):
@@ -56,6 +57,8 @@ def _reminders(flt: dict):
         qs = qs.filter(status=flt["status"])
     if flt.get("milestone"):
         qs = qs.filter(milestone=flt["milestone"])
+    if flt.get("proposal"):
+        qs = qs.filter(proposal_id=flt["proposal"])
     if flt.get("kind"):
         qs = qs.filter(kind=flt["kind"])
     if text := (flt.get("q") or "").strip():

@@ -148,3 +148,20 @@ def test_the_officers_home_links_to_the_reminders(w, client_for):
     page = client_for(w.officer).get(reverse("home")).content.decode()
     assert PAGE in page and f"{PAGE}?status=failed" in page
     assert PAGE not in client_for(w.lead_handler).get(reverse("home")).content.decode()
+
+
+def test_urge_form_include_for_the_detail_page_and_the_proposal_filter(w, published, rf, client_for):
+    from django.template.loader import render_to_string
+
+    p = ProposalFactory(assigned=True)
+    other = ProposalFactory(assigned=True)
+    for proposal in (p, other):
+        client_for(w.officer).post(reverse("proposals:urge", args=[proposal.pk]))
+    request = rf.get(f"/proposals/{p.pk}/")
+    request.user = w.officer
+    html = render_to_string("proposals/reminders/_urge_form.html", {"proposal": p}, request=request)
+    assert reverse("proposals:urge", args=[p.pk]) in html and f"?proposal={p.pk}" in html
+    request.user = w.leader
+    assert "form" not in render_to_string("proposals/reminders/_urge_form.html", {"proposal": p}, request=request)
+    shown = client_for(w.officer).get(PAGE, {"proposal": p.pk}).context["reminders"]
+    assert {r.proposal_id for r in shown} == {p.pk}

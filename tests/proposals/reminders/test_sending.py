@@ -211,3 +211,20 @@ def test_inline_sending_and_publishing_leave_nothing_pending(due_soon, published
     assert published == []
     assert send_pending_inline(now=due_soon.scan_at) == 1
     assert publish_pending(now=due_soon.scan_at) == 0
+
+
+def test_the_scan_runs_a_fixed_number_of_queries_whatever_the_number_due(w, published,
+                                                                        django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = [ProposalFactory(assigned=True) for _ in range(4)]
+    Assignment.objects.update(answer="accepted")
+    Proposal.objects.filter(pk=made[0].pk).update(reply_due_on=date(2026, 3, 8))
+    with CaptureQueriesContext(connection) as one:
+        assert scan(now=at(2026, 3, 1, 9), publish=False).created == 1
+    Reminder.objects.all().delete()
+    Proposal.objects.filter(pk__in=[p.pk for p in made]).update(reply_due_on=date(2026, 3, 8))
+    with CaptureQueriesContext(connection) as four:
+        assert scan(now=at(2026, 3, 1, 9), publish=False).created == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
