@@ -39,7 +39,7 @@ milestones (keys of `ProposalsDataSet.due`, with their counts):
 - "followup": closed with a class-B reply, `followup_due_on` 0–10 days before today, not done (these
   are closed, yet counted among the due ones).
 
-Not due: running reply deadlines are ≥ 35 days away (re-handling ones 8–28 days, never 30, 7 or 1),
+Not due: running reply deadlines are ≥ 34 days away (re-handling ones 8–29 days, never 30, 7 or 1),
 assignments accepted, co-handling opinions submitted, open ratings at most 5 calendar days old,
 follow-ups done (or in the future).
 
@@ -616,7 +616,7 @@ def build_proposals(count: int, *, due_fraction: float = 0.1, timeline_length: i
         rounds = 2 if status in ("rehandling", "rehandling_review") or (status == "closed" and rng.random() < 0.03) \
             else 1
         if status in ("rehandling", "rehandling_review"):
-            rehandling_on = today - timedelta(days=rng.randint(2, 22))
+            rehandling_on = today - timedelta(days=rng.randint(2, 20))
             approved_on = rehandling_on - timedelta(days=rng.randint(1, 8))
             submitted_reply_on = approved_on - timedelta(days=rng.randint(1, 5))
         lead_user = unit_user[lead_unit]

@@ -13,9 +13,10 @@
   demo-proposal-officer (queues) and demo-leader (supervised key proposals).
 
 Past years are loaded without notifications (they would flood the inboxes with old news); the current
-year notifies as the services always do.
+year notifies as the services always do, in the app only (no e-mail or SMS about invented events).
 """
 
+import copy
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,11 +34,11 @@ from . import services
 from .deadlines import add_months, co_opinion_due, default_reply_due
 from .demo_topics import TOPICS, Topic, compose, reply_text
 from .models import Assignment, AssignmentRole, CosignerInvitation, InvitationStatus, Proposal, ProposerKind
-from .services import _common
+from .services import _common, drafting, evaluation, handling, review
 
 SEED = 20230315
 REGISTERED_2023 = 212
-PAST_YEARS = {2024: 160, 2025: 170}
+PAST_YEARS = {2024: 100, 2025: 110}
 EDUCATION = "区教育局"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -56,9 +57,31 @@ def _say(stdout, text: str) -> None:
 
 @contextmanager
 def _quiet():
-    """No notifications while replaying past years (the services' `send` goes through _common.notify)."""
+    """No notifications while replaying past years: the services' `send` (imported by each service module
+    from _common) does nothing, so not even the recipients are looked up."""
+    modules = [m for m in (_common, drafting, evaluation, handling, review) if hasattr(m, "send")]
+    originals = [m.send for m in modules]
+    for module in modules:
+        module.send = lambda *args, **kwargs: 0
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, originals, strict=True):
+            module.send = original
+
+
+@contextmanager
+def _in_app_only():
+    """The current year notifies in the app only: no e-mail or SMS about invented events (hundreds of
+    deliveries would also keep a fresh demo's single worker busy)."""
     original = _common.notify
-    _common.notify = lambda **kwargs: None
+
+    def notify(*, recipient, **kwargs):
+        quiet = copy.copy(recipient)
+        quiet.email_notifications = quiet.sms_notifications = False
+        return original(recipient=quiet, **kwargs)
+
+    _common.notify = notify
     try:
         yield
     finally:
@@ -80,7 +103,7 @@ class Story:
     cosigners: list = field(default_factory=list)
     pending: list = field(default_factory=list)
     lead_unit: HandlingUnit | None = None
-    co_units: list = field(default_factory=list)
+    co_units: list | None = None  # None: drawn from the topic
     key: bool = False
     accept: bool = True
     co_opinions: bool = True
@@ -145,7 +168,10 @@ class Demo:
 
     def co_for(self, topic: Topic, lead: HandlingUnit) -> list[HandlingUnit]:
         names = [n for n in topic.co_units if n in self.units and n != lead.name]
-        return [self.units[n] for n in self.rng.sample(names, k=min(len(names), self.rng.choice((0, 1, 1, 2))))]
+        return [self.units[n] for n in self.rng.sample(names, k=min(len(names), self.rng.choice((0, 0, 1, 1, 2))))]
+
+    def co_of(self, story: "Story", lead: HandlingUnit) -> list[HandlingUnit]:
+        return story.co_units if story.co_units is not None else self.co_for(story.topic, lead)
 
     def others(self, exclude: Member | None, k: int) -> list[Member]:
         pool = [m for m in self.members if exclude is None or m.pk != exclude.pk]
@@ -179,7 +205,7 @@ class Demo:
         lead = story.lead_unit or self.lead_for(story.topic)
         proposal = services.proposal_create_draft(
             author=author, category=story.topic.category, suggested_lead_unit=lead,
-            suggested_co_units=story.co_units or self.co_for(story.topic, lead), collective=story.collective,
+            suggested_co_units=self.co_of(story, lead), collective=story.collective,
             at=self.at(story.created, 9), **text)
         self.counts[story.stop] = self.counts.get(story.stop, 0) + 1
         for member in story.cosigners:
@@ -231,7 +257,7 @@ class Demo:
 
     def _handle(self, story: Story, proposal: Proposal, lead: HandlingUnit, d: dict) -> Proposal:
         rng = self.rng
-        co = story.co_units or self.co_for(story.topic, lead)
+        co = self.co_of(story, lead)
         d.setdefault("assign", d["register"] + self.days(2, 10))
         services.proposal_assign(actor=self.officer, proposal=proposal, lead_unit=lead, co_units=co,
                                  is_key=story.key, supervising_leader=self.leader if story.key else None,
@@ -333,14 +359,13 @@ class Demo:
                 ("satisfied", "basically"), (85, 15))[0]
             if dissatisfied_first and position == 0:
                 overall = "dissatisfied"
-            proposal.refresh_from_db()
-            if proposal.status != "replied":
-                break
             services.rating_submit(
                 actor=user, proposal=proposal, overall=overall,
                 contacted=self.rng.choices(("yes", "phone", "no"), (70, 27, 3))[0], on_point=overall != "dissatisfied",
                 comment=self.rng.choice(DISSATISFIED_COMMENTS) if overall == "dissatisfied"
                 else self.rng.choice(RATING_COMMENTS), at=self.at(d[key] + timedelta(days=position % 3), 20))
+            if overall == "dissatisfied" and key == "rate":
+                break  # re-handling: the other proposers' ratings of this round are superseded
         proposal.refresh_from_db()
         return proposal.status == "rehandling"
 
@@ -372,17 +397,20 @@ def _past_year(demo: Demo, year: int, registered: int) -> None:
     excellent = set(rng.sample(range(registered), k=max(8, registered // 14)))
     merged_into = set(rng.sample(range(registered), k=3))
     demo_member_own = {5, 60, 140} if year == 2023 else {7, 90}
+    light = year != 2023  # later years: fewer optional steps (co-handling units, quality ratings)
     for n in range(registered):
         topic = rng.choice(TOPICS)
         kind = rng.choices(("individual", "joint", "collective"), (68, 26, 6))[0]
         author = demo.demo_member if n in demo_member_own else rng.choice(demo.members)
         story = Story(author=author, topic=topic, created=_created_in(demo, year), stop="closed",
                       reply_class=rng.choices("ABC", (60, 31, 9))[0], key=n in keys, excellent=n in excellent,
-                      quality=rng.choice(("excellent", "good", "good", "good", "fair", None)))
+                      quality=rng.choice(("excellent", "good", "fair", None, None, None)))
         if kind == "collective" and demo.collectives and n not in demo_member_own:
             story.author, story.collective = None, rng.choice(demo.collectives)
         elif kind == "joint":
-            story.cosigners = demo.others(author, rng.randint(1, 3))
+            story.cosigners = demo.others(author, rng.choice((1, 1, 2, 3)))
+        if light and rng.random() < 0.8:
+            story.co_units, story.quality = [], None
         if n in rehandled:
             story.rehandle = True
             if n == stays_dissatisfied:
@@ -606,7 +634,8 @@ def load(*, stdout=None) -> None:
                 _analyze()
         # Anything of the past years still waiting for ratings closes when its rating period ends.
         services.proposals_close_expired_rating_periods(today=today)
-    _live_year(demo)
+    with _in_app_only():
+        _live_year(demo)
     _analyze()
     _say(stdout, f"  proposals: {Proposal.objects.count()} proposals "
                  f"({Proposal.objects.filter(year=2023, status='closed').count()} closed in 2023), "

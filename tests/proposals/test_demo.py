@@ -1,0 +1,181 @@
+"""The proposals demo data: the work report's 2023 figures, every state of the current year, the dates the
+reminder scan fires on, the demo accounts' share, and a second load that changes nothing.
+
+The demo is loaded once for the module (accounts, members, proposals, the 2023 evaluation) inside a
+transaction rolled back at the end; 2024 and 2025 are left out here to keep the suite fast (they run the
+same code as 2023)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from members.models import LedgerEvent
+from members.scoring import Grade, annual_ranking
+from members.selectors import eligible_members_for_year
+from proposals import demo, selectors
+from proposals.models import (
+    Assignment,
+    CosignerInvitation,
+    Proposal,
+    ProposerKind,
+    Rating,
+    RatingStatus,
+    Reply,
+    StatusChange,
+)
+from proposals.workflow import Status
+from zhongyuan_cppcc.audit.models import AuditEvent
+from zhongyuan_cppcc.calendar.services import working_days_between
+from zhongyuan_cppcc.core.management.commands import load_demo
+from zhongyuan_cppcc.core.models import DemoDataset
+from zhongyuan_cppcc.notifications.models import Delivery, Notification
+
+pytestmark = [pytest.mark.xdist_group("proposals-demo"), pytest.mark.django_db]
+PARTS = ["accounts", "members", "proposals", "members-evaluation"]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(demo, "PAST_YEARS", {})
+                out = io.StringIO()
+                call_command("load_demo", only=PARTS, stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def live(**filters):
+    return Proposal.objects.filter(year=timezone.localdate().year, **filters)
+
+
+def test_loader_order():
+    names = [name for name, _module in load_demo.DEMO_LOADERS]
+    assert names.index("members") < names.index("proposals") < names.index("members-evaluation")
+    assert names[-1] == "members-evaluation"
+
+
+def test_2023_figures_of_the_work_report(loaded):
+    figures = selectors.proposal_figures_by_year(years=[2023])[2023]
+    assert figures.registered == 212
+    assert figures.replied == 212 and figures.closed == 212 and figures.reply_rate == 1.0
+    assert 6 <= figures.key <= 20 and 8 <= figures.excellent <= 25
+    satisfaction = selectors.satisfaction_by_year(years=[2023])[2023]
+    assert satisfaction.rated >= 212
+    assert satisfaction.satisfied > satisfaction.basically_satisfied > satisfaction.dissatisfied >= 1
+    assert 0.95 <= satisfaction.satisfaction_rate < 1.0
+
+    year = Proposal.objects.filter(year=2023)
+    assert {"not_registered", "merged", "withdrawn"} <= set(year.values_list("status", flat=True))
+    registered = year.filter(status=Status.CLOSED)
+    assert registered.filter(kind=ProposerKind.JOINT).count() >= 30
+    assert registered.filter(kind=ProposerKind.COLLECTIVE).exists()
+    assert registered.filter(rehandling_count=1).count() >= 3
+    assert set(registered.values_list("reply_class", flat=True)) == {"A", "B", "C"}
+    assert not registered.filter(reply_class="B", followup_done_at__isnull=True).exists()
+    assert registered.exclude(supervising_leader=None).filter(is_key=True).count() == figures.key
+    assert registered.values("lead_unit").distinct().count() >= 15
+    serials = sorted(registered.values_list("serial", flat=True))
+    assert serials == list(range(1, 213))  # no gaps: the merged and rejected ones were never numbered
+    # Built through the services: timelines, audit rows and ledger events are real.
+    assert StatusChange.objects.filter(proposal__in=registered, verb="close").count() == 212
+    assert AuditEvent.objects.filter(action="proposals.register").count() >= 212
+    assert LedgerEvent.objects.filter(kind="proposal", subkind="lead", date__year=2023).count() >= 150
+    assert Reply.objects.filter(proposal__in=registered, document__isnull=False).count() >= 212
+
+
+def test_the_2023_evaluation_still_has_61_excellent_members(loaded):
+    ranking = annual_ranking(year=2023, members=eligible_members_for_year(2023))
+    assert sum(1 for r in ranking.rows if r.grade == Grade.EXCELLENT) == 61
+
+
+def test_current_year_has_every_state(loaded):
+    statuses = set(live().values_list("status", flat=True))
+    assert {"draft", "submitted", "registered", "assigned", "reply_review", "replied", "rehandling",
+            "rehandling_review", "closed", "withdrawn", "not_registered", "merged"} <= statuses
+    assert live(status=Status.DRAFT, revision_requested=True).exists()
+    assert live(status=Status.CLOSED).count() >= 20
+
+
+def test_reminders_fire_on_the_first_scan(loaded):
+    today = timezone.localdate()
+    running = live(status=Status.ASSIGNED)
+    for days in (30, 7, 1):
+        assert running.filter(reply_due_on=today + timedelta(days=days)).exists(), days
+    overdue = running.filter(reply_due_on__lt=today)
+    assert overdue.filter(reply_due_on__lt=today - timedelta(days=15)).count() >= 2
+    assert overdue.filter(reply_due_on__lt=today - timedelta(days=15), is_key=True,
+                          supervising_leader__username="demo-leader").exists()
+    assert overdue.filter(reply_due_on__gte=today - timedelta(days=15)).exists()
+
+    pending = Assignment.objects.filter(answer="pending", superseded_at__isnull=True,
+                                        proposal__status=Status.ASSIGNED)
+    assert any(working_days_between(a.assigned_on, today) >= 3 for a in pending)
+    opinions = Assignment.objects.filter(role="co", superseded_at__isnull=True, opinion_submitted_at__isnull=True,
+                                         proposal__status=Status.ASSIGNED)
+    assert {today + timedelta(days=7), today + timedelta(days=1)} <= set(opinions.values_list("opinion_due_on",
+                                                                                              flat=True))
+    open_ratings = Rating.objects.filter(status=RatingStatus.OPEN, proposal__status=Status.REPLIED)
+    late = [r for r in open_ratings if 10 <= working_days_between(r.requested_on, today) <= 15]
+    assert late and any(r.user.username == "demo-member" for r in late)
+    due_followups = Proposal.objects.filter(followup_due_on__lte=today, followup_done_at__isnull=True)
+    assert due_followups.filter(reply_class="B").exists()
+
+
+def test_demo_accounts_have_their_share(loaded):
+    member, handler, officer, leader = (user(n) for n in ("demo-member", "demo-handler", "demo-proposal-officer",
+                                                          "demo-leader"))
+    mine = selectors.my_proposals_for(user=member)
+    assert mine.filter(status=Status.DRAFT, author=member, revision_requested=False).count() >= 2
+    assert mine.filter(status=Status.DRAFT, revision_requested=True).exists()
+    assert CosignerInvitation.objects.filter(proposal__author=member, status="pending").exists()
+    assert selectors.invitations_waiting_for(user=member).exists()
+    waiting = [p for p in mine.filter(status=Status.REPLIED)
+               if selectors.open_rating_for(user=member, proposal=p) is not None]
+    assert waiting
+    assert mine.filter(year=2023, status=Status.CLOSED).count() >= 3
+
+    units = selectors.unit_proposals_for(user=handler)
+    assert units.filter(status=Status.ASSIGNED).count() >= 4
+    assert any(p.is_overdue for p in units)
+    assert units.filter(status=Status.REPLY_REVIEW).exists()
+    assert Assignment.objects.filter(unit__officers=handler, answer="pending", superseded_at__isnull=True).exists()
+
+    assert selectors.reply_approval_queue_for(user=officer).count() >= 3
+    assert selectors.officer_proposals_for(user=officer, flt=selectors.ProposalFilter(status="submitted")).exists()
+    supervised = selectors.key_proposals_for(user=leader, year=timezone.localdate().year).filter(
+        supervising_leader=leader)
+    assert supervised.count() >= 3
+
+    # This year's events are in the inboxes (past years' are not), without e-mail or SMS deliveries.
+    assert Notification.objects.filter(recipient=officer, kind="proposals.submitted").exists()
+    assert Notification.objects.filter(recipient=member).exists()
+    assert not Notification.objects.filter(kind__startswith="proposals.", target_id__in=[
+        str(pk) for pk in Proposal.objects.filter(year=2023).values_list("pk", flat=True)]).exists()
+    assert not Delivery.objects.filter(notification__kind__startswith="proposals.").exists()
+
+
+def test_loading_again_changes_nothing(loaded):
+    assert "demo data 'proposals': loaded" in loaded
+    before = (Proposal.objects.count(), StatusChange.objects.count(), Rating.objects.count(),
+              DemoDataset.objects.count())
+    out = io.StringIO()
+    call_command("load_demo", only=PARTS, stdout=out)
+    assert "demo data 'proposals': already loaded" in out.getvalue()
+    assert (Proposal.objects.count(), StatusChange.objects.count(), Rating.objects.count(),
+            DemoDataset.objects.count()) == before
