@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, drafting, lists, workflow
+from .views import attachments, drafting, lists, reminders, workflow
 
 app_name = "proposals"
 
@@ -56,4 +56,6 @@ urlpatterns = [
     path("export/", lists.export, name="export"),
     path("<int:pk>/print/", lists.print_proposal, name="print"),
     # --- deadline reminders (views/reminders.py) ------------------------------------------------------
+    path("reminders/", reminders.reminder_list, name="reminders"),
+    path("<int:pk>/urge/", reminders.proposal_urge_view, name="urge"),
 ]

@@ -16,6 +16,8 @@ fi
 $PY manage.py migrate --no-input
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py load_demo
+# The first reminder scan: its tasks wait in the broker until the worker below starts.
+$PY manage.py send_due_reminders || echo "The first reminder scan failed; beat runs it again within 15 minutes."
 cat <<MSG
 
 ==========================================================================

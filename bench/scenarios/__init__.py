@@ -4,4 +4,5 @@ SCENARIOS = [
     "foundation",
     "members",
     "proposals",
+    "reminders",
 ]

@@ -31,12 +31,14 @@ from .proposal import (
     Timing,
 )
 from .rating import ContactedAnswer, QualityGrade, QualityRating, Rating, RatingStatus, Satisfaction
+from .reminders import DIGEST_MILESTONES, Milestone, Reminder, ReminderKind, ReminderStatus
 
 __all__ = [
     "Assignment", "AssignmentAnswer", "AssignmentRole", "Attachment", "AttachmentKind", "BODY_PART_MAX_CHARS",
     "COMMENT_MAX_CHARS", "Category", "ClosedReason", "CollectiveAuthorisation", "ContactMethod", "ContactRecord",
     "ContactedAnswer", "CosignerInvitation", "DeadlineBasis", "InvitationStatus", "OrganisationKind", "Proposal",
     "ProposalNumberSequence", "ProposerKind", "QualityGrade", "QualityRating", "REASON_MAX_CHARS", "Rating",
-    "RatingStatus", "RejectionGround", "Reply", "ReplyClass", "ReplyStatus", "Satisfaction", "StatusChange",
+    "RatingStatus", "RejectionGround", "DIGEST_MILESTONES", "Milestone", "Reminder", "ReminderKind",
+    "ReminderStatus", "Reply", "ReplyClass", "ReplyStatus", "Satisfaction", "StatusChange",
     "TITLE_MAX_CHARS", "Timing", "attachment_storage_name",
 ]

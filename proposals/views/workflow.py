@@ -36,6 +36,7 @@ from ..models import (
     QualityRating,
     Reply,
 )
+from ..reminders.sending import URGE_STATUSES
 from ..workflow import DEADLINE_STATUSES, Status, Verb, can
 from .workflow_forms import MergeTargetForm
 
@@ -360,6 +361,7 @@ def _render_detail(request, proposal: Proposal, *, failed: tuple | None = None, 
         "attachments": selectors.attachments_for(user=user, proposal=proposal),
         "actions": actions,
         "action_forms": _action_forms(request, proposal, actions, my_assignments, failed),
+        "can_urge": proposal.status in URGE_STATUSES and user.has_role("proposal_officer"),
         "internal": internal,
         "related": related,
         "staff": staff,

@@ -236,3 +236,13 @@ def test_objection_window_is_shown_only_while_objections_are_possible(w, client_
     assert "前提出异议" in detail(client_for(w.officer), assigned).content.decode()
     replied = ProposalFactory(replied=True)
     assert "前提出异议" not in detail(client_for(w.officer), replied).content.decode()
+
+
+def test_the_office_can_urge_a_proposal_being_handled_from_its_detail_page(w, client_for):
+    assigned = ProposalFactory(assigned=True)
+    urge_url = reverse("proposals:urge", args=[assigned.pk])
+    assert f'action="{urge_url}"' in detail(client_for(w.officer), assigned).content.decode()
+    for user in (w.leader, w.lead_handler, assigned.author):
+        assert urge_url not in detail(client_for(user), assigned).content.decode()
+    closed = ProposalFactory(closed=True)
+    assert reverse("proposals:urge", args=[closed.pk]) not in detail(client_for(w.officer), closed).content.decode()

@@ -191,3 +191,16 @@ EXPECTATIONS.update({
                                overrides={"leader": DENY, "member": DENY}, method="post",
                                data={"note": "回头看：已落实。"}, kwargs=_followup_kwargs),
 })
+
+
+# --- reminders (wt-rem): the proposal office's reminders page (leaders read it), the urge (POST) ---
+def _urgeable_proposal() -> int:
+    from tests.proposals.factories import ProposalFactory
+
+    return ProposalFactory(assigned=True).pk
+
+
+EXPECTATIONS.update({
+    "proposals:reminders": only("proposal_officer", "leader"),
+    "proposals:urge": only("proposal_officer", method="post", kwargs=lambda user: {"pk": _urgeable_proposal()}),
+})

@@ -269,6 +269,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhongyuan_cppcc.exports.tasks.purge_exports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Deadline reminders (proposals/reminders): the scan every 15 minutes; at 08:30 Beijing time
+    # (CELERY_TIMEZONE) the same scan also writes the daily overdue digests.
+    "proposals-reminders-scan": {
+        "task": "proposals.reminders.scan",
+        "schedule": timedelta(minutes=15),
+    },
+    "proposals-reminders-digest": {
+        "task": "proposals.reminders.scan",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "notifications-daily-digest": {
         "task": "zhongyuan_cppcc.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
