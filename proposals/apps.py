@@ -22,6 +22,8 @@ class ProposalsConfig(AppConfig):
                              permission="proposals.open_proposal_lists", order=20, icon="file-earmark-text"))
         register_nav(NavItem(label=_("Proposal archive"), url_name="proposals:archive",
                              permission="proposals.view_archive", order=21, icon="archive"))
+        register_nav(NavItem(label=_("Deadline reminders"), url_name="proposals:reminders",
+                             permission="proposals.view_reminders", order=22, icon="alarm"))
         register_home(home_sections)
         register_home(reminder_home)
         register_panel(dashboard_panels)

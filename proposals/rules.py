@@ -194,6 +194,9 @@ rules.add_perm("proposals.bulk_assign_proposals", is_proposal_officer)
 rules.add_perm("proposals.export_proposals", officer_or_leader)
 rules.add_perm("proposals.view_archive", archive_reader)
 rules.add_perm("proposals.manage_collective_authorisations", is_proposal_officer)
+# Deadline reminders: the office and leaders read the reminders page; only the office urges (催办).
+rules.add_perm("proposals.view_reminders", officer_or_leader)
+rules.add_perm("proposals.urge_proposals", is_proposal_officer)
 
 # --- Administration (read-only for proposals; authorisations are configuration) ----------------------
 for _model in ("collectiveauthorisation",):

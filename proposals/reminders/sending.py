@@ -304,7 +304,7 @@ def proposal_urge(*, actor, proposal: Proposal | int, note: str = "", at: dateti
     day (a double click or a second urge the same day sends nothing more). Returns the new rows."""
     from .tasks import reminder_send_task
 
-    if not (actor.is_authenticated and actor.has_role(Role.PROPOSAL_OFFICER)):
+    if not (actor.is_authenticated and actor.has_perm("proposals.urge_proposals")):
         raise ProposalPermissionDenied()
     at = at or timezone.now()
     today = timezone.localdate(at)

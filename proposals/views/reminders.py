@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from zhongyuan_cppcc.accounts.roles import Role
 from zhongyuan_cppcc.notifications.models import Delivery, DeliveryStatus
 
 from ..errors import ProposalError
@@ -28,11 +27,11 @@ FAILURES = "failures"
 
 
 def _can_read(user) -> bool:
-    return user.has_role(Role.PROPOSAL_OFFICER) or user.has_role(Role.LEADER)
+    return user.has_perm("proposals.view_reminders")
 
 
 def _can_urge(user) -> bool:
-    return user.has_role(Role.PROPOSAL_OFFICER)
+    return user.has_perm("proposals.urge_proposals")
 
 
 class ReminderFilter(forms.Form):

@@ -165,3 +165,12 @@ def test_urge_form_include_for_the_detail_page_and_the_proposal_filter(w, publis
     assert "form" not in render_to_string("proposals/reminders/_urge_form.html", {"proposal": p}, request=request)
     shown = client_for(w.officer).get(PAGE, {"proposal": p.pk}).context["reminders"]
     assert {r.proposal_id for r in shown} == {p.pk}
+
+
+def test_the_navigation_leads_the_office_and_leaders_to_the_reminders(w, client_for):
+    from tests.proposals.factories import make_member
+
+    for user in (w.officer, w.leader):
+        assert f'href="{PAGE}"' in client_for(user).get("/").content.decode()
+    for user in (w.lead_handler, make_member("nav-reminders-member").user):
+        assert f'href="{PAGE}"' not in client_for(user).get("/").content.decode()
