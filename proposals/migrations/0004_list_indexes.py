@@ -24,6 +24,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(fields=['year', 'status', 'category'], include=('lead_unit', 'replied_at', 'reply_due_on', 'is_key', 'is_excellent', 'submitted_at', 'serial', 'id'), name='prop_year_status_idx'),
+            index=models.Index(fields=['year', 'status', 'category'], include=('lead_unit', 'replied_at', 'reply_due_on', 'is_key', 'is_excellent', 'submitted_at', 'serial', 'id', 'reply_round'), name='prop_year_status_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='rating',
+            index=models.Index(condition=models.Q(('status', 'rated')), fields=['proposal', 'round'], include=('overall',), name='prop_rating_rated_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='assignment',
+            index=models.Index(condition=models.Q(('role', 'co'), ('superseded_at__isnull', True)), fields=['proposal', 'unit'], name='prop_assign_co_idx'),
         ),
     ]

@@ -293,7 +293,7 @@ class Proposal(models.Model):
             # per year, category and lead unit, read this index alone (index-only scans).
             models.Index(fields=["year", "status", "category"], name="prop_year_status_idx",
                          include=["lead_unit", "replied_at", "reply_due_on", "is_key", "is_excellent", "submitted_at",
-                                  "serial", "id"]),
+                                  "serial", "id", "reply_round"]),
         ]
 
     def __str__(self) -> str:
