@@ -107,12 +107,17 @@ def own_q(user) -> Q:
     return Q(pk__in=ids)
 
 
-def unit_q(user, unit_id: int | None = None) -> Q:
-    """Proposals actively assigned to one of the user's units (or to `unit_id` among them)."""
+def unit_assignments(user, unit_id: int | None = None) -> QuerySet[Assignment]:
+    """The active assignments of the user's units (or of `unit_id` among them)."""
     assignments = Assignment.objects.filter(superseded_at__isnull=True, unit__officers=user)
     if unit_id is not None:
         assignments = assignments.filter(unit_id=unit_id)
-    return Q(pk__in=assignments.values("proposal_id"))
+    return assignments
+
+
+def unit_q(user, unit_id: int | None = None) -> Q:
+    """Proposals actively assigned to one of the user's units (or to `unit_id` among them)."""
+    return Q(pk__in=unit_assignments(user, unit_id).values("proposal_id"))
 
 
 def staff_q() -> Q:

@@ -35,6 +35,7 @@ from .models import (
     Satisfaction,
     StatusChange,
 )
+from .models.proposal import RUNNING_STATUSES, urgency_expression
 from .workflow import ANSWERED_STATUSES, DEADLINE_STATUSES, REGISTERED_STATUSES, Status, Verb
 
 LIST_RELATED = ("lead_member", "lead_unit", "plenary_session__term", "organisation_party", "organisation_sector",
@@ -115,13 +116,22 @@ def unit_proposals_for(*, user, unit: HandlingUnit | None = None, today: date | 
     if "handler" not in _roles(user):
         return Proposal.objects.none()
     today = today or timezone.localdate()
-    running = Q(status__in=DEADLINE_STATUSES)
+    running = Q(status__in=RUNNING_STATUSES)
+    # The ORDER BY is the expression of the index prop_urgency_idx, so a page is read off that index.
     return (Proposal.objects.filter(access.unit_q(user, unit.pk if unit else None))
             .select_related(*LIST_RELATED)
-            .annotate(urgency=Case(When(running, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            .annotate(urgency=urgency_expression(),
                       is_overdue=Case(When(running & Q(reply_due_on__lt=today), then=Value(True)),
                                       default=Value(False)))
             .order_by("urgency", "reply_due_on", "pk"))
+
+
+def unit_proposals_count(*, user, unit: HandlingUnit | None = None) -> int:
+    """len(unit_proposals_for(user=user, unit=unit)), counted on the active assignments alone (every
+    assignment's proposal exists, so its distinct proposal ids are exactly the listed proposals)."""
+    if "handler" not in _roles(user):
+        return 0
+    return access.unit_assignments(user, unit.pk if unit else None).values("proposal_id").distinct().count()
 
 
 @dataclass

@@ -69,6 +69,9 @@ class Assignment(models.Model):
                          condition=Q(answer="pending", superseded_at__isnull=True)),
             models.Index(fields=["opinion_due_on"], name="prop_assign_opinion_due_idx",
                          condition=Q(role="co", superseded_at__isnull=True, opinion_submitted_at__isnull=True)),
+            # The per-unit table's co-handled column, read without the table.
+            models.Index(fields=["proposal", "unit"], name="prop_assign_co_idx",
+                         condition=Q(role="co", superseded_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from members.models import HandlingUnit, Member, Party, PlenarySession, Sector, SpecialCommittee
 
-from ..workflow import ANSWERED_STATUSES, Status
+from ..workflow import ANSWERED_STATUSES, DEADLINE_STATUSES, Status
 
 TITLE_MAX_CHARS = 100
 # Per part of the body (situation, analysis, suggestions). A proposal is one matter (一事一案):
@@ -16,6 +16,16 @@ TITLE_MAX_CHARS = 100
 BODY_PART_MAX_CHARS = 10_000
 COMMENT_MAX_CHARS = 2_000
 REASON_MAX_CHARS = 1_000
+
+
+# Statuses whose reply deadline runs, in a fixed order: the unit list's ORDER BY must spell the urgency
+# expression exactly as its index does (a frozenset's order changes from process to process).
+RUNNING_STATUSES = tuple(sorted(DEADLINE_STATUSES))
+
+
+def urgency_expression() -> Case:
+    """0 while the reply deadline runs, else 1: the first key of the handling-unit list (indexed)."""
+    return Case(When(status__in=RUNNING_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 class Category(models.TextChoices):
@@ -268,7 +278,6 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["status", "reply_due_on"], name="prop_status_due_idx"),
             models.Index(fields=["lead_unit", "status", "reply_due_on"], name="prop_unit_status_idx"),
-            models.Index(fields=["year", "status"], name="prop_year_status_idx"),
             models.Index(fields=["status", "reply_approved_on"], name="prop_status_approved_idx"),
             models.Index(fields=["status", "assigned_on"], name="prop_status_assigned_idx"),
             models.Index(fields=["followup_due_on"], name="prop_followup_due_idx",
@@ -276,6 +285,15 @@ class Proposal(models.Model):
             models.Index(fields=["status", "reply_due_on"], name="prop_key_due_idx", condition=Q(is_key=True)),
             models.Index(fields=["-submitted_at"], name="prop_submitted_idx"),
             models.Index(fields=["year", "serial"], name="prop_year_serial_idx"),
+            # The lists' orders, so a page is read off an index instead of sorting every row (DESIGN.md §11).
+            models.Index(urgency_expression(), models.F("reply_due_on"), models.F("id"), name="prop_urgency_idx"),
+            models.Index(fields=["-year", "-serial", "-submitted_at", "-id"], name="prop_officer_order_idx",
+                         condition=Q(submitted_at__isnull=False)),
+            # Filters by year, status and category: the officer list's count and page ids, and the statistics
+            # per year, category and lead unit, read this index alone (index-only scans).
+            models.Index(fields=["year", "status", "category"], name="prop_year_status_idx",
+                         include=["lead_unit", "replied_at", "reply_due_on", "is_key", "is_excellent", "submitted_at",
+                                  "serial", "id", "reply_round"]),
         ]
 
     def __str__(self) -> str:

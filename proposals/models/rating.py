@@ -64,6 +64,9 @@ class Rating(models.Model):
         indexes = [
             models.Index(fields=["requested_on"], name="prop_rating_open_idx", condition=Q(status="open")),
             models.Index(fields=["user", "status"], name="prop_rating_user_idx"),
+            # Satisfaction statistics: the given ratings per proposal and round, read without the table.
+            models.Index(fields=["proposal", "round"], name="prop_rating_rated_idx", include=["overall"],
+                         condition=Q(status="rated")),
         ]
 
     def __str__(self) -> str:

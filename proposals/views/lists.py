@@ -43,6 +43,7 @@ from ..models import (
     Reply,
     ReplyStatus,
 )
+from ..paging import IdsFirst
 from ..workflow import DEADLINE_STATUSES, REGISTERED_STATUSES, Status
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -252,7 +253,7 @@ def unit_list(request):
         mine = mine.filter(unit=unit)
     qs = selectors.unit_proposals_for(user=user, unit=unit, today=today).defer(*HEAVY_COLUMNS).prefetch_related(
         Prefetch("assignments", queryset=mine.order_by("role", "unit__order"), to_attr="my_assignments"))
-    page = _paginate(request, qs)
+    page = _paginate(request, IdsFirst(qs, count=lambda: selectors.unit_proposals_count(user=user, unit=unit)))
     rows = list(page.object_list)
     # An unanswered assignment matters while the proposal is being handled (later it is moot).
     pending = [a for row in rows for a in row.my_assignments
@@ -347,7 +348,7 @@ def officer_list(request):
     _require(request, "proposals.list_all_proposals")
     today = timezone.localdate()
     form, qs = _officer_queryset(request)
-    page = _paginate(request, qs)
+    page = _paginate(request, IdsFirst(qs))
     rows = list(page.object_list)
     for proposal in rows:
         proposal.overdue = _is_overdue(proposal, today)
