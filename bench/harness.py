@@ -247,6 +247,18 @@ class MeasureContext:
         self._add(result)
         return result
 
+    def query_count_not_growing(self, name: str, small: str, large: str, *, user: str | None = None) -> Result:
+        """The page with more data (a longer history, more rows) runs no more queries than the one with less;
+        for pages whose two samples may differ in optional sections (so an exact match is not expected)."""
+        counts = {}
+        for path in (small, large):
+            response, _, _ = self.get(path, user)
+            counts[path] = int(response.getheader("X-Bench-Queries", "-1"))
+        ok = min(counts.values()) >= 0 and counts[large] <= counts[small]
+        result = Result(name, "check", {"ok": ok, "detail": ", ".join(f"{p}: {c}" for p, c in counts.items())})
+        self._add(result)
+        return result
+
     def record(self, name: str, value: float, unit: str, **notes) -> Result:
         result = Result(name, "figure", {"value": float(value), "unit": unit, "notes": notes})
         self._add(result)

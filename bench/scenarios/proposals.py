@@ -124,8 +124,10 @@ def measure(ctx: MeasureContext) -> None:
         steps = proposal.status_changes.count()
         ctx.page(f"proposals: detail page, {label} ({steps} steps, officer)", f"/proposals/{pk}/",
                  user=officer.username, raw_sql=_queries_of(detail))
-    ctx.query_count_stable("proposals: detail query count, long vs short timeline",
-                           [f"/proposals/{long_pk}/", f"/proposals/{short_pk}/"], user=officer.username)
+    # The two samples may differ in optional sections (a co-handling unit, a contact record), so the check
+    # is that the long history costs no more queries than the short one.
+    ctx.query_count_not_growing("proposals: detail query count, long vs short timeline",
+                                f"/proposals/{short_pk}/", f"/proposals/{long_pk}/", user=officer.username)
 
     _measure_export(ctx, officer, year)
     _measure_similarity(ctx, total)
