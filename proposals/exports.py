@@ -56,15 +56,15 @@ def _day(value) -> str:
 
 
 def _chunks(qs: QuerySet[Proposal], size: int | None = None) -> Iterable[list[Proposal]]:
-    """Slices of the ordered queryset (the list's order: newest number first)."""
+    """The list's rows in its order (newest number first), a chunk at a time: the ordered ids first (one
+    query over the list's indexes), then each chunk's rows by primary key. OFFSET slices would re-run the
+    sorted, joined query once per chunk, which costs seconds per chunk at 300,000 proposals."""
     size = size or CHUNK
-    offset = 0
-    while True:
-        chunk = list(qs[offset:offset + size])
-        if not chunk:
-            return
-        yield chunk
-        offset += size
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        part = ids[start:start + size]
+        by_pk = {proposal.pk: proposal for proposal in qs.filter(pk__in=part).order_by()}
+        yield [by_pk[pk] for pk in part if pk in by_pk]
 
 
 def _proposers(proposal: Proposal, cosigners: dict[int, list[str]]) -> str:
