@@ -50,6 +50,16 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
         raise error
 
 
+def form_error_text(form: forms.Form) -> str:
+    """A refused form's errors as one Chinese sentence for a flash message or an htmx fragment."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields and name != "__all__" else ""
+        for error in errors:
+            parts.append(f"{label}：{error}" if label else str(error))
+    return "；".join(parts) or str(_("The action could not be carried out."))
+
+
 def _active_units():
     return HandlingUnit.objects.filter(is_active=True).order_by("order", "name")
 

@@ -36,6 +36,7 @@ from ..forms import (
     SubmitForm,
     WithdrawForm,
     add_service_error,
+    form_error_text,
 )
 from ..models import AttachmentKind, CollectiveAuthorisation, CosignerInvitation, InvitationStatus, Proposal
 from ..workflow import Status, Verb, permission_name
@@ -237,7 +238,7 @@ def attachment_upload(request, pk: int):
     proposal = _own_draft(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error = form_error_text(form)
         return _attachments_answer(request, proposal, error=error)
     try:
         attachment = services.attachment_add(actor=request.user, proposal=proposal, upload=form.cleaned_data["file"])
@@ -316,7 +317,7 @@ def cosigner_invite(request, pk: int):
                 return _cosigners_answer(request, proposal, error=_service_message(exc))
             return _cosigners_answer(request, proposal,
                                      notice=_("%(name)s has been invited to co-sign.") % {"name": member.name})
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error = form_error_text(form)
         return _cosigners_answer(request, proposal, error=error)
     member = form.cleaned_data["member"]
     try:
@@ -363,7 +364,7 @@ def invitation_decline(request, pk: int):
     invitation, proposal = _invitation(request, pk)
     form = InvitationDeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect(_detail(proposal))
     try:
         services.invitation_decline(actor=request.user, invitation=invitation, reason=form.cleaned_data["reason"])
@@ -426,7 +427,7 @@ def proposal_withdraw(request, pk: int):
     proposal = _own_draft(request, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect(_detail(proposal))
     try:
         services.proposal_withdraw(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])

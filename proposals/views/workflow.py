@@ -74,15 +74,6 @@ def _detail_url(proposal) -> str:
     return reverse("proposals:proposal-detail", args=[proposal.pk])
 
 
-def _error_text(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields and name != "__all__" else ""
-        for error in errors:
-            parts.append(f"{label}：{error}" if label else str(error))
-    return "；".join(parts) or _("The action could not be carried out.")
-
-
 def _perform(request, proposal: Proposal, slot: str, form, call, success):
     """Run `call(cleaned_data)` for a valid form; message and redirect on success (PRG); otherwise
     show the error and change nothing."""
@@ -97,7 +88,7 @@ def _perform(request, proposal: Proposal, slot: str, form, call, success):
         else:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(_detail_url(proposal))
-    messages.error(request, _error_text(form))
+    messages.error(request, pforms.form_error_text(form))
     fresh = selectors.proposal_get_for(user=request.user, pk=proposal.pk)
     return _render_detail(request, fresh, failed=(slot, form))
 
@@ -635,7 +626,7 @@ def reply(request, pk: int):
                     return redirect(_detail_url(proposal))
                 messages.success(request, _("The reply draft was saved."))
                 return redirect(reverse("proposals:reply", args=[proposal.pk]))
-        messages.error(request, _error_text(form))
+        messages.error(request, pforms.form_error_text(form))
     else:
         initial = {name: getattr(draft, name) for name in REPLY_FIELDS} if draft else {}
         form = pforms.ReplyForm(initial=initial)
