@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "zhongyuan_cppcc.audit",
     "zhongyuan_cppcc.notifications",
     "zhongyuan_cppcc.calendar",
+    "zhongyuan_cppcc.workflow",
     "zhongyuan_cppcc.dashboard",
     "zhongyuan_cppcc.exports",
     "members",
