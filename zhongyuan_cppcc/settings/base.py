@@ -280,11 +280,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.reminders.scan",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Backup of the database and media files, then rotation (BACKUP_KEEP_DAILY / BACKUP_KEEP_MONTHLY).
+    "backup-daily": {
+        "task": "zhongyuan_cppcc.core.tasks.backup_daily",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "notifications-daily-digest": {
         "task": "zhongyuan_cppcc.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+# --- Backups (manage.py backup / restore; docs/deploy.md) ----------------------------------------------
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# Url-safe base64 of 32 bytes (manage.py backup --generate-key); when set, daily backups are encrypted.
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
 
 # --- Exports ---------------------------------------------------------------------------------------
 # Lists longer than this are exported by a Celery job with a progress page; shorter ones at once.
