@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhongyuan_cppcc.audit.models import Outcome
 from zhongyuan_cppcc.audit.services import audit_record
+from zhongyuan_cppcc.core.db import replica_reads
 from zhongyuan_cppcc.core.tasks_util import enqueue, enqueue_on_commit
 
 from .models import ExportJob, ExportStatus
@@ -77,7 +78,8 @@ def export_run(*, job_id) -> bool:
     try:
         if not job.owner.is_active or not job.owner.has_perm(kind.permission):
             raise PermissionDenied
-        content, filename, rows = kind.build(job, progress)
+        with replica_reads():  # long reads leave the primary when a replica is configured
+            content, filename, rows = kind.build(job, progress)
     except PermissionDenied:
         _finish_failed(job, _("You may no longer export this list."), outcome=Outcome.DENIED)
         return False

@@ -104,6 +104,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Optional read replica for the dashboard and exports (zhongyuan_cppcc/core/db.py, docs/deploy.md).
+if not EMBEDDED_DEMO and env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["zhongyuan_cppcc.core.db.ReplicaRouter"]
 
 # --- Accounts and security ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -202,7 +208,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: a local-memory cache. Several web processes or machines: CACHE_URL=redis://… so that what one
+# process caches (and invalidates) holds for all of them.
+if env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env("CACHE_URL"), "KEY_PREFIX": "zc"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ----------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -280,11 +292,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.reminders.scan",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Backup of the database and media files, then rotation (BACKUP_KEEP_DAILY / BACKUP_KEEP_MONTHLY).
+    "backup-daily": {
+        "task": "zhongyuan_cppcc.core.tasks.backup_daily",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "notifications-daily-digest": {
         "task": "zhongyuan_cppcc.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+# --- Backups (manage.py backup / restore; docs/deploy.md) ----------------------------------------------
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# Url-safe base64 of 32 bytes (manage.py backup --generate-key); when set, daily backups are encrypted.
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
 
 # --- Exports ---------------------------------------------------------------------------------------
 # Lists longer than this are exported by a Celery job with a progress page; shorter ones at once.
