@@ -8,6 +8,9 @@ EXPECTATIONS = {
     "logout": Expect(allowed=[], others=LOGIN, anonymous=LOGIN, method="post"),
     "password_change": everyone_logged_in(),
     "password_change_done": everyone_logged_in(),
+    # One-time reset links: public (the token is the credential); a made-up token shows "not valid".
+    "password_reset_confirm": public(kwargs=lambda user: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": public(),
     "preferences": everyone_logged_in(),
     "notification-list": everyone_logged_in(),
     "notification-mark-read": everyone_logged_in(method="post"),

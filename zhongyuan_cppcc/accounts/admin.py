@@ -1,73 +1,190 @@
-from django.contrib import admin
+"""Accounts in the admin, under 三员分立. Every change goes through accounts.services, which holds the
+rules (the admin only decides which fields to show as editable)."""
+
+import axes.admin  # noqa: F401 — registers the lockout admin first, so that it can be replaced below
+from axes.models import AccessAttempt
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from zhongyuan_cppcc.audit.models import Outcome
 from zhongyuan_cppcc.audit.services import audit_record
 
-from .models import User
-from .services import validate_role_combination
+from .models import PasswordResetRequest, ResetStatus, User
+from .services import (
+    check_account_change,
+    check_role_change,
+    editable_account_fields,
+    password_reset_decide,
+    password_reset_start,
+    user_create,
+    user_set_roles,
+)
 
 
-class RoleCheckingChangeForm(UserChangeForm):
+class UserChangeForm(forms.ModelForm):
+    """The fields the acting administrator may change (the rest are read-only in the admin)."""
+
+    actor: User | None = None
+
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "email", "mobile", "is_active", "groups", "notification_mode",
+                  "email_notifications", "sms_notifications")
+
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
-        if groups is not None:
-            try:
-                validate_role_combination(g.name for g in groups)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
+        if groups is not None and self.actor is not None:
+            check_role_change(actor=self.actor, user=self.instance, role_codes=[g.name for g in groups])
         return groups
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.actor is not None and self.instance.pk:
+            check_account_change(actor=self.actor, user=self.instance,
+                                 fields=[f for f in self.changed_data if f != "groups"])
+        return cleaned
+
+
+class UserCreateForm(forms.ModelForm):
+    """A new account has no password anyone knows: its holder sets one through a reset link."""
+
+    actor: User | None = None
+
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "email", "mobile")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    form = RoleCheckingChangeForm
-    add_form = UserCreationForm
+    form = UserChangeForm
+    add_form = UserCreateForm
     list_display = ("username", "full_name", "is_active", "last_login", "password_changed_at")
     list_filter = ("is_active", "groups")
     search_fields = ("username", "full_name", "email")
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "must_change_password")}),
         (_("Personal info"), {"fields": ("full_name", "email", "mobile")}),
-        (_("Roles"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("Roles"), {"fields": ("is_active", "groups")}),
         (_("Notifications"), {"fields": ("notification_mode", "email_notifications", "sms_notifications")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "mobile")}),
     )
-    readonly_fields = ("last_login", "date_joined", "password_changed_at")
     filter_horizontal = ("groups",)
+    actions = ["start_password_reset"]
+
+    ALL_FIELDS = ("username", "must_change_password", "full_name", "email", "mobile", "is_active", "groups",
+                  "notification_mode", "email_notifications", "sms_notifications", "last_login",
+                  "date_joined", "password_changed_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        # 三员分立: only the security administrator assigns roles; only the system administrator
-        # edits account data.
-        if not request.user.has_perm("accounts.assign_roles"):
-            fields += ["groups", "is_staff"]
-        if not request.user.has_perm("accounts.add_user"):
-            fields += ["username", "full_name", "email", "mobile", "is_active",
-                       "notification_mode", "email_notifications", "sms_notifications"]
-        return fields
+        if obj is None:
+            return ()
+        editable = editable_account_fields(actor=request.user, user=obj)
+        return tuple(f for f in self.ALL_FIELDS if f not in editable)
 
     def has_delete_permission(self, request, obj=None):
         return False  # accounts are deactivated, never deleted: audit rows point at them
 
+    def has_reset_password_permission(self, request):
+        return request.user.has_perm("accounts.reset_password")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Nobody sets another person's password (not even an administrator): refused and audited."""
+        audit_record(action="accounts.password_set_refused", request=request, object_type="accounts.user",
+                     object_id=str(id)[:64], outcome=Outcome.DENIED)
+        raise PermissionDenied
+
     def save_model(self, request, obj, form, change):
+        if not change:
+            created = user_create(actor=request.user, username=obj.username, full_name=obj.full_name,
+                                  email=obj.email, mobile=obj.mobile)
+            obj.pk, obj.password, obj._state.adding = created.pk, created.password, False
+            return
         super().save_model(request, obj, form, change)
-        audit_record(action="accounts.user_changed" if change else "accounts.user_created",
-                     obj=obj, request=request, details={"fields": form.changed_data})
+        fields = [f for f in form.changed_data if f != "groups"]
+        if fields:
+            details = {"fields": fields}
+            if "is_active" in fields:
+                details["is_active"] = obj.is_active
+            audit_record(action="accounts.user_changed", obj=obj, request=request, details=details)
 
     def save_related(self, request, form, formsets, change):
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        # Roles go through the service (its checks and audit row), not through the form's m2m save.
+        groups = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        if before != after:
-            audit_record(action="accounts.roles_changed", obj=form.instance, request=request,
-                         details={"before": sorted(before), "after": sorted(after)})
+        if change and groups is not None:
+            user_set_roles(user=form.instance, roles=[g.name for g in groups], actor=request.user)
+
+    @admin.action(description=_("Reset the password (the account chooses a new one)"),
+                  permissions=["reset_password"])
+    def start_password_reset(self, request, queryset):
+        applied = pending = 0
+        for user in queryset:
+            try:
+                reset = password_reset_start(actor=request.user, user=user)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+                continue
+            if reset.status == ResetStatus.APPLIED:
+                applied += 1
+            else:
+                pending += 1
+        if applied:
+            messages.success(request, _("%(count)d account(s) must choose a new password at their next login; "
+                                        "a one-time link was sent to their own e-mail address.") % {"count": applied})
+        if pending:
+            messages.warning(request, _("%(count)d reset(s) of administrator accounts wait for a second "
+                                        "administrator's approval (Password resets).") % {"count": pending})
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(admin.ModelAdmin):
+    list_display = ("user", "requested_by", "requested_at", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    readonly_fields = ("user", "requested_by", "requested_at", "reason", "status", "decided_by", "decided_at")
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("accounts.approve_password_reset")
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        done = 0
+        for reset in queryset.filter(status=ResetStatus.PENDING):
+            try:
+                password_reset_decide(actor=request.user, reset=reset, approve=approve)
+                done += 1
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+        if done:
+            messages.success(request, _("%(count)d reset(s) decided.") % {"count": done})
+
+    @admin.action(description=_("Approve the selected resets"), permissions=["approve"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Refuse the selected resets"), permissions=["approve"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, approve=False)
 
 
 admin.site.unregister(Group)
@@ -87,3 +204,26 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(axes.admin.AccessAttemptAdmin):
+    """Deleting a lockout row unlocks the account: the security administrator's act, audited."""
+
+    def _audit_unlock(self, request, attempt) -> None:
+        user = User.objects.filter(username=attempt.username).first()
+        audit_record(action="auth.unlocked", request=request, obj=user,
+                     object_type="" if user else "axes.accessattempt", object_id="" if user else attempt.pk,
+                     details={"username": attempt.username, "failures": attempt.failures_since_start})
+
+    def delete_model(self, request, obj):
+        self._audit_unlock(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for attempt in queryset:
+            self._audit_unlock(request, attempt)
+        super().delete_queryset(request, queryset)

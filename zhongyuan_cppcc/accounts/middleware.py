@@ -13,6 +13,8 @@ EXEMPT_URL_NAMES = ("password_change", "password_change_done", "logout", "login"
 
 
 def password_expired(user) -> bool:
+    if user.must_change_password:
+        return True
     changed = user.password_changed_at
     if changed is None:
         return True
@@ -26,23 +28,33 @@ class PasswordExpiryMiddleware:
 
     def exempt_paths(self) -> tuple[str, ...]:
         if self._exempt_paths is None:
-            self._exempt_paths = tuple(reverse(name) for name in EXEMPT_URL_NAMES)
+            # The one-time reset links live under the same prefix as their "done" page.
+            reset_prefix = reverse("password_reset_complete").removesuffix("done/")
+            self._exempt_paths = (*(reverse(name) for name in EXEMPT_URL_NAMES), reset_prefix)
         return self._exempt_paths
+
+    def is_exempt(self, path: str) -> bool:
+        exact, prefix = self.exempt_paths()[:-1], self.exempt_paths()[-1]
+        return path in exact or path.startswith(prefix)
 
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
             user is not None
             and user.is_authenticated
-            and request.path not in self.exempt_paths()
+            and not self.is_exempt(request.path)
             and not request.path.startswith(settings.STATIC_URL)
             and password_expired(user)
         ):
-            messages.warning(
-                request,
-                _("Your password is more than %(days)d days old. Please change it before you go on.")
-                % {"days": settings.PASSWORD_MAX_AGE_DAYS},
-            )
+            if user.must_change_password:
+                messages.warning(request, _("An administrator has asked you to choose a new password. "
+                                            "Please change it before you go on."))
+            else:
+                messages.warning(
+                    request,
+                    _("Your password is more than %(days)d days old. Please change it before you go on.")
+                    % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+                )
             return redirect("password_change")
         return self.get_response(request)
 

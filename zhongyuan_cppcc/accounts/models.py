@@ -17,6 +17,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set by an administrator's reset (never a password): the user must choose a new password before
+    # anything else. Cleared when the user sets one.
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
     notification_mode = models.CharField(
         _("e-mail and SMS delivery"),
         max_length=10,
@@ -42,6 +45,8 @@ class User(AbstractUser):
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        if raw_password is not None:
+            self.must_change_password = False
 
     def role_codes(self) -> set[str]:
         """Code names of the roles this user holds (cached on the instance)."""
@@ -55,3 +60,50 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(code).label) for code in Role.values if code in self.role_codes()]
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords: a new password must differ from the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class ResetStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPLIED = "applied", _("Applied")
+    REFUSED = "refused", _("Refused")
+
+
+class PasswordResetRequest(models.Model):
+    """An administrator's request that an account choose a new password (no administrator ever sets one).
+
+    For a business account it is applied at once; for an administrator account (the requester's own
+    included) it waits until a second administrator approves it. See services.password_reset_start.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ResetStatus.choices, default=ResetStatus.PENDING)
+    decided_by = models.ForeignKey(User, verbose_name=_("approved or refused by"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset")
+        verbose_name_plural = _("password resets")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.requested_at:%Y-%m-%d %H:%M}"

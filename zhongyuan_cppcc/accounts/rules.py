@@ -9,6 +9,12 @@ rules.add_perm("accounts.view_user", is_sysadmin | is_secadmin)
 rules.add_perm("accounts.add_user", is_sysadmin)
 rules.add_perm("accounts.change_user", is_sysadmin | is_secadmin)
 rules.add_perm("accounts.assign_roles", is_secadmin)
+# Nobody sets another person's password: the security administrator starts resets (the account
+# chooses its own new password); a reset of an administrator account needs a second administrator.
+rules.add_perm("accounts.reset_password", is_secadmin)
+rules.add_perm("accounts.approve_password_reset", is_sysadmin | is_secadmin)
+rules.add_perm("accounts.view_passwordresetrequest", is_sysadmin | is_secadmin)
+rules.add_perm("accounts.change_passwordresetrequest", is_sysadmin | is_secadmin)
 rules.add_perm("auth.view_group", is_secadmin | is_sysadmin)
 rules.add_perm("axes.view_accessattempt", is_secadmin)
 rules.add_perm("axes.delete_accessattempt", is_secadmin)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from django.views.generic import UpdateView
 from zhongyuan_cppcc.audit.services import audit_record
 
 from .forms import LoginForm, PreferencesForm
+from .services import user_password_changed
 
 
 class LoginView(auth_views.LoginView):
@@ -23,9 +25,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(action="auth.password_changed", obj=self.request.user)
+        user_password_changed(user=self.request.user, request=self.request)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an administrator-started reset: the holder chooses the new password."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=form.user, request=self.request, via="reset_link")
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -130,7 +130,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "zhongyuan_cppcc.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "zhongyuan_cppcc.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# One-time links of administrator-started password resets (sent to the account's own e-mail).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=24 * 3600)
 PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 
 # Idle timeout: the session expires 30 minutes after the last request (IdleTimeoutMiddleware
