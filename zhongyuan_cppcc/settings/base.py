@@ -244,6 +244,9 @@ else:
         "max_retries": 1,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# After a failed publish a process leaves the broker alone this long (core/tasks_util.py): requests during a
+# Redis outage answer at once instead of waiting on connection retries; the scans publish the work later.
+BROKER_BACKOFF_SECONDS = env.int("BROKER_BACKOFF_SECONDS", default=30)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True

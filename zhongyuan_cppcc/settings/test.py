@@ -25,3 +25,5 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SMS_BACKEND = env("SMS_BACKEND", default="zhongyuan_cppcc.notifications.sms.MemorySMSBackend")
+# Tests stop and start the broker within seconds: no back-off unless a test sets one.
+BROKER_BACKOFF_SECONDS = 0
