@@ -5,20 +5,11 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from zhongyuan_cppcc.workflow.errors import DomainError
 
-class ProposalError(Exception):
+
+class ProposalError(DomainError):
     """Base class: a request that cannot be carried out; nothing was changed."""
-
-    default_message = _("This action is not possible.")
-
-    def __init__(self, message=None, **params):
-        self.message = message if message is not None else self.default_message
-        self.params = params
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 class InvalidTransition(ProposalError):

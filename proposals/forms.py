@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import HandlingUnit, Member, MemberStatus, Party, PlenarySession, Sector, SpecialCommittee
 from zhongyuan_cppcc.accounts.roles import Role
+from zhongyuan_cppcc.workflow.forms import add_service_error, form_error_text  # noqa: F401 - re-exported
 
 from .attachments import ALL_TYPES, PDF, validate_upload
 from .deadlines import latest_reply_due
-from .errors import ProposalError
 from .models import (
     BODY_PART_MAX_CHARS,
     COMMENT_MAX_CHARS,
@@ -35,29 +35,6 @@ from .models import (
 from .selectors import ProposalFilter
 from .services.handling import REPLY_MAX_CHARS
 from .workflow import Status
-
-
-def add_service_error(form: forms.Form, error: Exception) -> None:
-    """Attach a service's ValidationError (per field where it names one of ours) or domain error."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    elif isinstance(error, ProposalError):
-        form.add_error(None, str(error))
-    else:  # pragma: no cover - only domain errors are expected here
-        raise error
-
-
-def form_error_text(form: forms.Form) -> str:
-    """A refused form's errors as one Chinese sentence for a flash message or an htmx fragment."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields and name != "__all__" else ""
-        for error in errors:
-            parts.append(f"{label}：{error}" if label else str(error))
-    return "；".join(parts) or str(_("The action could not be carried out."))
 
 
 def _active_units():
