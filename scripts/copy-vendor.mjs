@@ -15,6 +15,8 @@ const files = {
   "bootstrap-icons/font/fonts": "bootstrap-icons/fonts",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
   "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+  // Accessibility checks of the browser tests (tests/foundation/test_e2e_pages.py); not used by pages.
+  "axe-core/axe.min.js": "axe-core/axe.min.js",
 };
 rmSync(out, { recursive: true, force: true });
 for (const [from, to] of Object.entries(files)) {

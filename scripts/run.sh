@@ -10,10 +10,18 @@ mkdir -p var
 mode=$($PY scripts/services.py mode)
 if [ "$mode" = "embedded" ]; then
   export EMBEDDED_DEMO=1
+  $PY manage.py migrate --no-input
 else
   $PY scripts/services.py createdb
+  # Two roles (DESIGN.md §9): the owner migrates, the app role cannot erase audit rows. Without
+  # DATABASE_OWNER_URL, DATABASE_URL is taken as a superuser that creates zycppcc_owner / zycppcc_app.
+  if [ -z "${DATABASE_OWNER_URL:-}" ]; then
+    eval "$($PY manage.py db_roles --local)"
+  else
+    $PY manage.py db_roles
+  fi
+  DATABASE_AS_OWNER=1 $PY manage.py migrate --no-input
 fi
-$PY manage.py migrate --no-input
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py load_demo
 # The first reminder scan: its tasks wait in the broker until the worker below starts.

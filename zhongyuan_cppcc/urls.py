@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("zhongyuan_cppcc.audit.urls")),
     path("dashboard/", include("zhongyuan_cppcc.dashboard.urls")),
     path("exports/", include("zhongyuan_cppcc.exports.urls")),
+    path("search/", include("zhongyuan_cppcc.search.urls")),
     path("members/", include("members.urls")),
     path("proposals/", include("proposals.urls")),
     path("opinions/", include("opinions.urls")),

@@ -42,6 +42,22 @@
         window.addEventListener("resize", function () { chart.resize(); });
       });
     }
+    // A chart's data table (<details data-print-open>) prints open, as the chart itself does not print.
+    if (!document.documentElement.dataset.printWired) {
+      document.documentElement.dataset.printWired = "1";
+      window.addEventListener("beforeprint", function () {
+        document.querySelectorAll("details[data-print-open]:not([open])").forEach(function (d) {
+          d.open = true;
+          d.dataset.openedForPrint = "1";
+        });
+      });
+      window.addEventListener("afterprint", function () {
+        document.querySelectorAll("details[data-opened-for-print]").forEach(function (d) {
+          d.open = false;
+          delete d.dataset.openedForPrint;
+        });
+      });
+    }
     // Local draft safety: textareas/inputs inside form[data-draft-key] are mirrored to
     // localStorage, restored when the form is empty, and cleared after a successful save.
     root.querySelectorAll("form[data-draft-key]").forEach(function (form) {
@@ -67,6 +83,22 @@
         try { window.localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full */ }
       };
       fields.forEach(function (f) { f.addEventListener("input", store); });
+    });
+    // Regions wider than the screen (tables, the members sub-tabs): reachable with the keyboard
+    // (Tab, then the arrow keys) and, while more lies to the right, a fading edge as a scroll hint.
+    root.querySelectorAll(".table-responsive, .overflow-auto, [data-scroll-hint]").forEach(function (el) {
+      if (el.dataset.scrollWired) { return; }
+      el.dataset.scrollWired = "1";
+      var update = function () {
+        var wide = el.scrollWidth > el.clientWidth + 1;
+        if (wide && !el.hasAttribute("tabindex") && !el.querySelector("a, button, input, select, textarea")) {
+          el.tabIndex = 0;
+        }
+        el.classList.toggle("scroll-hint-end", wide && el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+      };
+      update();
+      el.addEventListener("scroll", update, { passive: true });
+      window.addEventListener("resize", update);
     });
     document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
       try { window.localStorage.removeItem("draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }

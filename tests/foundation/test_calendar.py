@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories import make_user
 from zhongyuan_cppcc.calendar.models import CalendarYear, DayKind, SpecialDay
 from zhongyuan_cppcc.calendar.services import (
+    WorkingCalendar,
     add_working_days,
     is_working_day,
     uncovered_years,
@@ -52,6 +53,21 @@ class TestSpringFestival2024:
         assert add_working_days(date(2023, 9, 28), 1) == date(2023, 10, 7)
 
 
+def test_a_calendar_snapshot_adds_and_counts_like_the_one_off_functions(django_assert_max_num_queries):
+    """The snapshot (one query for a page or a scan) gives the same answers, also for steps past its span."""
+    with django_assert_max_num_queries(1):
+        cal = WorkingCalendar(date(2024, 1, 20), date(2024, 3, 10))
+    for day in (date(2024, 1, 29), date(2024, 2, 5), date(2024, 2, 8), date(2024, 2, 17)):
+        for n in (1, 2, 10, -3):
+            assert cal.add(day, n) == add_working_days(day, n), (day, n)
+        for other in (date(2024, 2, 23), date(2024, 1, 22)):
+            assert cal.count(day, other) == working_days_between(day, other), (day, other)
+    assert cal.add(date(2024, 2, 5), 0) == date(2024, 2, 5) and cal.count(date(2024, 2, 5), date(2024, 2, 5)) == 0
+    # Past the snapshot's end it reads the calendar again: May Day 2024 (May 1–5 off, Sunday Apr 28 worked).
+    assert cal.add(date(2024, 3, 1), 45) == add_working_days(date(2024, 3, 1), 45)
+    assert cal.count(date(2024, 3, 1), date(2024, 5, 10)) == working_days_between(date(2024, 3, 1), date(2024, 5, 10))
+
+
 def test_staff_edits_change_the_arithmetic():
     assert add_working_days(date(2024, 3, 4), 1) == date(2024, 3, 5)
     SpecialDay.objects.create(date=date(2024, 3, 5), kind=DayKind.HOLIDAY, name="临时")
@@ -65,6 +81,7 @@ def test_uncovered_years_fall_back_to_monday_to_friday():
     assert add_working_days(date(2099, 1, 2), 1) == date(2099, 1, 5)
 
 
+@pytest.mark.dated
 def test_admin_warns_when_the_coming_years_are_not_covered(client_for):
     from django.utils import timezone
 
@@ -81,3 +98,21 @@ def test_only_the_system_administrator_edits_the_calendar(client_for):
     url = reverse("admin:workcalendar_specialday_add")
     assert client_for(make_user("sysadmin")).get(url).status_code == 200
     assert client_for(make_user("secadmin")).get(url).status_code == 403
+
+
+@pytest.mark.dated
+def test_the_working_day_rule_on_every_date_of_the_sweep(clock):
+    """Inside the table the day follows chinesecalendar (holidays, 调休 Saturdays); in a year the table does
+    not cover (2027 on, with chinesecalendar 1.11) the defined fallback is Monday–Friday, and the admin
+    warns about it (test_admin_warns_when_the_coming_years_are_not_covered)."""
+    import chinese_calendar
+
+    if clock.year <= max(chinese_calendar.holidays).year:
+        assert uncovered_years([clock.year]) == []
+        assert is_working_day(clock) == chinese_calendar.is_workday(clock)
+    else:
+        assert uncovered_years([clock.year]) == [clock.year]
+        assert is_working_day(clock) == (clock.weekday() < 5)
+    due = add_working_days(clock, 15)
+    assert is_working_day(due) and working_days_between(clock, due) == 15
+    assert add_working_days(due, -15) <= clock

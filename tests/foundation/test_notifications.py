@@ -54,7 +54,9 @@ def test_nothing_is_enqueued_before_commit(recipient, published, django_capture_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.notify(recipient=recipient, kind="test", title="t")
         assert published == []
-    assert len(callbacks) == 2 and published == []
+    # The two deliveries' enqueues (the third callback forgets the recipient's cached unread count).
+    enqueues = [c for c in callbacks if "enqueue_on_commit" in c.__qualname__]
+    assert len(enqueues) == 2 and len(callbacks) == 3 and published == []
 
 
 def test_a_rolled_back_transaction_enqueues_nothing(recipient, published):
@@ -184,10 +186,20 @@ class TestInbox:
         local = services.notify(recipient=user, kind="t", title="a", url="/notifications/")
         foreign = services.notify(recipient=user, kind="t", title="b", url="https://evil.example/")
         client = client_for(user)
-        assert client.get(reverse("notification-open", args=[local.pk]))["Location"] == "/notifications/"
-        assert client.get(reverse("notification-open", args=[foreign.pk]))["Location"] == reverse("notification-list")
+        assert client.post(reverse("notification-open", args=[local.pk]))["Location"] == "/notifications/"
+        assert client.post(reverse("notification-open", args=[foreign.pk]))["Location"] == reverse("notification-list")
         local.refresh_from_db()
         assert local.is_read
+
+    def test_opening_with_a_get_follows_the_link_but_changes_nothing(self, client_for, published):
+        user = make_user("member")
+        note = services.notify(recipient=user, kind="t", title="a", url="/notifications/")
+        client = client_for(user)
+        assert client.get(reverse("notification-open", args=[note.pk]))["Location"] == "/notifications/"
+        note.refresh_from_db()
+        assert not note.is_read
+        inbox = client.get(reverse("notification-list")).content.decode()
+        assert f'<form method="post" action="{reverse("notification-open", args=[note.pk])}"' in inbox
 
     def test_someone_elses_notification_is_not_found(self, client_for, published):
         other = services.notify(recipient=make_user(), kind="t", title="secret")

@@ -1,5 +1,5 @@
-"""The workflow engine's declaration, permissions, checks and view helpers (on a throw-away workflow), and the
-table checks for every workflow the apps declare."""
+"""The workflow engine's declaration, permissions, checks and view helpers (on a throw-away workflow). The checks
+for every workflow the apps declare are in test_workflows.py."""
 
 from types import SimpleNamespace
 
@@ -8,7 +8,7 @@ import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 
-from zhongyuan_cppcc.workflow.engine import Workflow, loops, workflows
+from zhongyuan_cppcc.workflow.engine import Workflow, loops
 from zhongyuan_cppcc.workflow.errors import ActionNotAllowed, DomainError, InvalidTransition
 from zhongyuan_cppcc.workflow.services import check
 from zhongyuan_cppcc.workflow.testing import matrix_mismatches, table_problems
@@ -135,10 +135,40 @@ def test_terminal_status_with_a_move_is_a_problem():
     assert any("terminal status done" in p for p in table_problems(workflow))
 
 
-def test_declared_workflows_are_sound():
-    """Every workflow an app declares: reachable statuses, no moves out of terminal ones, a permission per verb."""
-    from django.core import checks
+def test_an_app_raises_its_own_error_classes(flow):
+    class ThingNotNow(InvalidTransition):
+        default_message = "no %(verb)s while %(status)s"
 
-    problems = [p for workflow in workflows() for p in table_problems(workflow)]
-    assert problems == []
-    assert [e.id for e in checks.run_checks() if e.id.startswith("workflow.")] == []
+    class ThingDenied(ActionNotAllowed):
+        pass
+
+    workflow = declare(invalid_transition=ThingNotNow, not_allowed=ThingDenied)
+    workflow.register_actors({Verb.EDIT: is_writer, Verb.SEND: is_writer, Verb.FINISH: is_boss})
+    with pytest.raises(ThingNotNow, match="no Send while Done"):
+        check(workflow, SimpleNamespace(status=Status.DONE), Verb.SEND, User(kind="writer"))
+    with pytest.raises(ThingDenied):
+        check(workflow, SimpleNamespace(status=Status.DRAFT), Verb.SEND, User(kind="boss"))
+
+
+def test_action_rows_build_their_forms_from_the_object(flow):
+    from django import forms
+
+    from zhongyuan_cppcc.workflow.views import Action, available_actions
+
+    class SendForm(forms.Form):
+        to = forms.CharField()
+
+        def __init__(self, *args, thing, **kwargs):
+            self.thing = thing
+            super().__init__(*args, **kwargs)
+
+    thing = SimpleNamespace(pk=7, status=Status.DRAFT, name="张三")
+    send = Action(Verb.SEND, "Send", "unused", SendForm, initial=lambda obj: {"to": obj.name},
+                  form_kwargs=lambda obj: {"thing": obj}, hidden={"value": "1"})
+    form = send.build_form(thing, auto_id="id_send_%s")
+    assert form.initial == {"to": "张三"} and form.thing is thing and not form.is_bound
+    assert send.key == Verb.SEND and Action(Verb.EDIT, "Edit", "unused", slot="edit-2").key == "edit-2"
+    assert Action(Verb.EDIT, "Edit", "unused").build_form(thing) is None
+    table = [send, Action(Verb.EDIT, "Edit", "unused", when=lambda user, obj: obj.name != "张三"),
+             Action(Verb.FINISH, "Finish", "unused")]
+    assert available_actions(flow, User(kind="writer"), thing, table) == [send]

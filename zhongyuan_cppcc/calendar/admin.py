@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhongyuan_cppcc.audit.services import audit_record
 
@@ -48,4 +49,9 @@ class SpecialDayAdmin(WarnUncoveredMixin, admin.ModelAdmin):
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(WarnUncoveredMixin, admin.ModelAdmin):
-    list_display = ("year", "source", "updated_at")
+    list_display = ("year", "source_name", "updated_at")
+
+    @admin.display(description=gettext_lazy("source"), ordering="source")
+    def source_name(self, obj):
+        # The seed loads the years the chinese-calendar package knows; anything else was typed in.
+        return _("Built-in holiday table") if obj.source == "chinese-calendar" else obj.source

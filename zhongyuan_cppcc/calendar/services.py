@@ -1,4 +1,8 @@
-"""Working-day arithmetic over the calendar table (holidays and 调休 make-up days)."""
+"""Working-day arithmetic over the calendar table (holidays and 调休 make-up days).
+
+The one place that steps through days: `WorkingCalendar.add` and `WorkingCalendar.count` (a snapshot of a
+span, for pages and scans that need many answers from one query) and `add_working_days` /
+`working_days_between` (one answer)."""
 
 from datetime import date, timedelta
 
@@ -23,6 +27,35 @@ class WorkingCalendar:
             return True
         return day.weekday() < 5
 
+    def add(self, start: date, n: int) -> date:
+        """The date n working days after `start` (start itself not counted; n < 0 goes back; n=0 returns
+        start). Steps outside the snapshot read the calendar again."""
+        if n == 0:
+            return start
+        step = timedelta(days=1 if n > 0 else -1)
+        cal, remaining, day = self, abs(n), start
+        while remaining:
+            day += step
+            if day > cal.end or day < cal.start:
+                cal = _span_for(day, n)
+            if cal.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def count(self, a: date, b: date) -> int:
+        """Working days in (a, b]: how many working days pass going from a to b. Negative if b < a."""
+        if a == b:
+            return 0
+        if b < a:
+            return -self.count(b, a)
+        cal = self if self.start <= a and b <= self.end else WorkingCalendar(a, b)
+        count, day = 0, a
+        while day < b:
+            day += timedelta(days=1)
+            if cal.is_working_day(day):
+                count += 1
+        return count
+
 
 def _span_for(start: date, n: int) -> WorkingCalendar:
     # n working days never need more than about 2n + 30 calendar days, even around Spring Festival.
@@ -38,31 +71,14 @@ def add_working_days(start: date, n: int) -> date:
     """The date n working days after `start` (start itself not counted). n=0 returns start."""
     if n == 0:
         return start
-    cal = _span_for(start, n)
-    step = timedelta(days=1 if n > 0 else -1)
-    remaining, day = abs(n), start
-    while remaining:
-        day += step
-        if day > cal.end or day < cal.start:
-            cal = _span_for(day, n)
-        if cal.is_working_day(day):
-            remaining -= 1
-    return day
+    return _span_for(start, n).add(start, n)
 
 
 def working_days_between(a: date, b: date) -> int:
     """Working days in (a, b]: how many working days pass going from a to b. Negative if b < a."""
     if a == b:
         return 0
-    if b < a:
-        return -working_days_between(b, a)
-    cal = WorkingCalendar(a, b)
-    count, day = 0, a
-    while day < b:
-        day += timedelta(days=1)
-        if cal.is_working_day(day):
-            count += 1
-    return count
+    return WorkingCalendar(min(a, b), max(a, b)).count(a, b)
 
 
 def covered_years() -> set[int]:

@@ -1,5 +1,42 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import EmptyResultSet, FullResultSet
+
+
+class SafeChangeListMixin:
+    """A changelist whose date hierarchy and filters answer "invalid filter" for impossible dates.
+
+    Django turns most bad lookups into its "?e=1" page, but `?date__year=99999999999` overflows
+    `datetime()` (OverflowError) and `?date__year=9999` overflows the hierarchy's end date, both
+    outside Django's own guard — a 500. Both become IncorrectLookupParameters here.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # A lookup like ?created__year=99999999999 only fails when the SQL is compiled (at the count,
+        # while the page renders): compile it now, where a failure still means "invalid filter".
+        try:
+            queryset.query.get_compiler(queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            pass
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        return queryset
+
+
+class SafeModelAdminMixin:
+    def get_changelist(self, request, **kwargs):
+        base = super().get_changelist(request, **kwargs)
+        if issubclass(base, SafeChangeListMixin):
+            return base
+        return type(f"Safe{base.__name__}", (SafeChangeListMixin, base), {"__module__": __name__})
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -8,6 +45,14 @@ class PlatformAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return bool(user.is_active and user.has_perm("core.view_administration"))
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every model admin, ours or a library's, gets the guarded changelist.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SafeModelAdminMixin):
+            admin_class = type(admin_class.__name__, (SafeModelAdminMixin, admin_class),
+                               {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
+        return super().register(model_or_iterable, admin_class, **options)
 
 
 class PlatformAdminConfig(AdminConfig):

@@ -8,7 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .db_roles import grant_after_migrate
         from .registry import HomeLink, HomeSection, NavItem, register_home, register_nav
+
+        # After every migrate (run as the owner), new tables get the application role's grants.
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="core-db-role-grants")
 
         register_nav(NavItem(label=_("Administration"), url_name="admin:index",
                              permission="core.view_administration", order=95, icon="gear"))

@@ -42,5 +42,6 @@ class ReplicaRouter:
         return True
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        # The replica follows the primary by replication; it is never migrated itself.
-        return db != REPLICA
+        # The replica follows the primary by replication; it is never migrated itself. The owner alias is
+        # the primary under another role (core/db_roles.py): migrate runs with DATABASE_AS_OWNER=1 instead.
+        return db not in (REPLICA, "owner")

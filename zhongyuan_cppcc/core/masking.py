@@ -37,14 +37,15 @@ def mask_text(text: str) -> str:
 
 
 def scrub_details(value: Any) -> Any:
-    """Recursively drop secret keys and mask personal numbers in audit details."""
+    """Recursively drop secret keys and mask personal numbers in audit details; NUL characters (which
+    PostgreSQL cannot store in text or JSON) are removed, so that recording a bad request never fails."""
     if isinstance(value, dict):
         return {
-            str(k): ("***" if str(k).lower() in SECRET_KEYS else scrub_details(v))
+            str(k).replace("\x00", ""): ("***" if str(k).lower() in SECRET_KEYS else scrub_details(v))
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple)):
         return [scrub_details(v) for v in value]
     if isinstance(value, str):
-        return mask_text(value)
+        return mask_text(value.replace("\x00", ""))
     return value

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from .health import health
 from .registry import home_sections_for
+from .uploads import UploadTooLarge, megabytes
 
 
 class HomeView(TemplateView):
@@ -31,6 +32,8 @@ def csrf_failure(request, reason=""):
 
 
 def error_400(request, exception=None):
+    if isinstance(exception, UploadTooLarge):
+        return render(request, "errors/413.html", {"limit_mb": megabytes(exception.limit)}, status=413)
     return render(request, "errors/400.html", status=400)
 
 

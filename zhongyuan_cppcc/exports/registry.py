@@ -33,3 +33,7 @@ def get_kind(name: str) -> ExportKind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"unknown export kind {name!r}") from None
+
+
+def registered_kinds() -> list[str]:
+    return list(_KINDS)

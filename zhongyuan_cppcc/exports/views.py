@@ -45,8 +45,10 @@ def job_download(request, pk):
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     export_record_download(user=request.user, job=job)
-    response = FileResponse(handle, as_attachment=True, filename=job.filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # Workbooks, and the PDFs some kinds build (the 提案汇编 of a year).
+    content_type = ("application/pdf" if job.filename.lower().endswith(".pdf")
+                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

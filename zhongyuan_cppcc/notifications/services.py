@@ -15,6 +15,7 @@ from zhongyuan_cppcc.core.tasks_util import enqueue_on_commit
 
 from .models import Channel, Delivery, DeliveryStatus, Notification
 from .sms import get_sms_backend
+from .unread import forget_unread_count
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def notify(
     try:
         with transaction.atomic():
             notification = Notification.objects.create(**fields)
+            forget_unread_count(recipient.pk)
     except IntegrityError:
         if dedupe_key:  # a concurrent caller created it between our check and insert
             return Notification.objects.get(dedupe_key=dedupe_key)
@@ -81,7 +83,9 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    forget_unread_count(user.pk)
+    return count
 
 
 def _send(channel: str, recipient, subject: str, text: str) -> None:

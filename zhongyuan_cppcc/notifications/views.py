@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -30,16 +29,26 @@ class InboxView(ListView):
 
 
 class OpenView(View):
-    """Mark one notification read and follow its link."""
+    """Follow a notification's link: POST (the inbox's buttons) marks it read first; GET only follows
+    the link, so that opening an address (a prefetch, a link in a mail) changes nothing."""
+
+    http_method_names = ["get", "post"]
 
     def get(self, request, pk: int):
         notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-        if notification.read_at is None:
-            Notification.objects.filter(pk=pk).update(read_at=timezone.now())
+        return HttpResponseRedirect(self._target(request, notification))
+
+    def post(self, request, pk: int):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        notification_mark_read(user=request.user, notification_ids=[notification.pk])
+        return HttpResponseRedirect(self._target(request, notification))
+
+    @staticmethod
+    def _target(request, notification) -> str:
         url = notification.url
         if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
             url = reverse("notification-list")
-        return HttpResponseRedirect(url)
+        return url
 
 
 class MarkReadView(View):

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "proposals",
     "opinions",
     "consultations",
+    "zhongyuan_cppcc.search",
 ]
 
 MIDDLEWARE = [
@@ -57,11 +61,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bad requests end here, before any view reads them: a body over REQUEST_MAX_BYTES, NUL characters.
+    "zhongyuan_cppcc.core.uploads.RequestSizeLimitMiddleware",
+    "zhongyuan_cppcc.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "zhongyuan_cppcc.core.middleware.RequestContextMiddleware",
     "zhongyuan_cppcc.accounts.middleware.IdleTimeoutMiddleware",
+    "zhongyuan_cppcc.accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    "zhongyuan_cppcc.audit.middleware.ObjectAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "zhongyuan_cppcc.accounts.middleware.PasswordExpiryMiddleware",
+    "zhongyuan_cppcc.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -100,6 +110,17 @@ if EMBEDDED_DEMO:
     }
 else:
     DATABASES = {"default": env.db("DATABASE_URL", default=DEFAULT_DATABASE_URL)}
+# Two PostgreSQL roles (core/db_roles.py, docs/deploy.md): the application connects as DATABASE_URL (no
+# UPDATE/DELETE/TRUNCATE on the audit table); migrations, the audit retention job and backups run with
+# DATABASE_AS_OWNER=1, which connects as DATABASE_OWNER_URL. Without an owner URL both are the same role.
+DATABASE_APP_URL = "" if EMBEDDED_DEMO else env("DATABASE_URL", default=DEFAULT_DATABASE_URL)
+DATABASE_OWNER_URL = "" if EMBEDDED_DEMO else env("DATABASE_OWNER_URL", default="")
+if DATABASE_OWNER_URL and env.bool("DATABASE_AS_OWNER", default=False):
+    DATABASES = {"default": env.db_url_config(DATABASE_OWNER_URL)}
+elif DATABASE_OWNER_URL:
+    # The audit retention job deletes archived rows through this alias (audit/retention.py); nothing else.
+    DATABASES["owner"] = env.db_url_config(DATABASE_OWNER_URL)
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -158,6 +179,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Per address, across all accounts: this many failed logins (wrong passwords or codes) within the window
+# throttle the address (accounts/two_factor.py). High enough for an office behind one NAT address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
+
+# Second factor (TOTP, django-otp). Holders of these roles must use it (production lists the officers,
+# leaders and administrators); everyone else may enrol at /accounts/2fa/. Empty: offered, never forced.
+OTP_REQUIRED_ROLES = [role for role in env.list("OTP_REQUIRED_ROLES", default=[]) if role]
+OTP_TOTP_ISSUER = "中原区政协履职服务平台"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -207,6 +237,14 @@ MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body larger than this is refused before it is read (nginx's client_max_body_size should
+# match); each uploaded file is stopped at ATTACHMENT_MAX_BYTES while it arrives (core/uploads.py).
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=64 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "zhongyuan_cppcc.core.uploads.DefaultSizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -218,9 +256,15 @@ if env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
                           "LOCATION": env("CACHE_URL"), "KEY_PREFIX": "zc"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-user values shown on every page (the unread-notification count) are cached only in a cache every
+# process shares: with a per-process cache, a write in one process could not invalidate the others.
+SHARED_USER_CACHE = env.bool("SHARED_USER_CACHE", default=env("CACHE_URL", default="").startswith(("redis://",
+                                                                                                   "rediss://")))
 
 # --- Celery ----------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Seconds a publish waits for a TCP connection to the broker (Redis on the same LAN answers in milliseconds).
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=0.5)
 if EMBEDDED_DEMO:
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = Path(env("EMBEDDED_BROKER_DIR", default=str(VAR_DIR / "broker")))
@@ -239,11 +283,16 @@ else:
         # Long enough for any task to finish; reminders never use countdown/ETA, so nothing waits
         # in the broker long enough to be redelivered by the visibility timeout.
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
+        # A publish from a request fails fast while Redis is down: one connection attempt with a short
+        # connect timeout and no retries (kombu's default sleeps 2 s before a retry). The stored row is the
+        # guarantee that the work is done later (core/tasks_util.py); the worker's own reconnect loop is
+        # governed by broker_connection_retry / broker_connection_max_retries, not by these options.
+        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
         "socket_timeout": 5,
-        "max_retries": 1,
+        "max_retries": 0,
+        "interval_start": 0,
     }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
 # After a failed publish a process leaves the broker alone this long (core/tasks_util.py): requests during a
 # Redis outage answer at once instead of waiting on connection retries; the scans publish the work later.
 BROKER_BACKOFF_SECONDS = env.int("BROKER_BACKOFF_SECONDS", default=30)
@@ -298,10 +347,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.reminders.scan",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Overdue consultation outcomes (consultations/reminders.py): notifies each officer once per due date.
+    "consultations-overdue-scan": {
+        "task": "consultations.outcome_overdue_scan",
+        "schedule": timedelta(minutes=30),
+    },
     # Backup of the database and media files, then rotation (BACKUP_KEEP_DAILY / BACKUP_KEEP_MONTHLY).
     "backup-daily": {
         "task": "zhongyuan_cppcc.core.tasks.backup_daily",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Audit rows older than AUDIT_RETENTION_DAYS (≥ 180) go to a signed archive, then are deleted.
+    "audit-retention": {
+        "task": "zhongyuan_cppcc.audit.tasks.audit_retention",
+        "schedule": crontab(hour=3, minute=0),
     },
     "notifications-daily-digest": {
         "task": "zhongyuan_cppcc.notifications.tasks.send_daily_digests",
@@ -314,6 +373,11 @@ BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Url-safe base64 of 32 bytes (manage.py backup --generate-key); when set, daily backups are encrypted.
 BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
 BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+# Audit retention (audit/retention.py): rows older than this (never fewer than 180 days) are archived to
+# AUDIT_ARCHIVE_DIR, signed with AUDIT_ARCHIVE_KEY (HMAC-SHA256), then deleted; no key = nothing deleted.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
+AUDIT_ARCHIVE_KEY = env("AUDIT_ARCHIVE_KEY", default="")
 BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
 
 # --- Exports ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ middleware that reports server time and query count per request in response head
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("PERSONAL_DATA_KEY", "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi11c2UhIQ==")
+os.environ.setdefault("PERSONAL_DATA_KEY", "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi11c2U=")  # 32 bytes: a Fernet key
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 

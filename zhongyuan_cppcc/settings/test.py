@@ -27,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 SMS_BACKEND = env("SMS_BACKEND", default="zhongyuan_cppcc.notifications.sms.MemorySMSBackend")
 # Tests stop and start the broker within seconds: no back-off unless a test sets one.
 BROKER_BACKOFF_SECONDS = 0
+# The second factor is offered, never forced, except in the tests that switch it on.
+OTP_REQUIRED_ROLES: list[str] = []

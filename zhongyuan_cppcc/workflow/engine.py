@@ -17,12 +17,14 @@ Verbs that leave the status unchanged (editing a draft, recording a note) are se
 table is the single answer to "may this happen now?".
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import rules
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from .errors import ActionNotAllowed, InvalidTransition
 
 _REGISTRY: dict[str, "Workflow"] = {}
 
@@ -45,8 +47,14 @@ class Workflow:
         terminal: Iterable[str] = (),
         history: tuple[str, str] | None = None,
         status_field: str = "status",
+        invalid_transition: type[InvalidTransition] = InvalidTransition,
+        not_allowed: type[ActionNotAllowed] = ActionNotAllowed,
+        on_saved: Callable[[models.Model], None] | None = None,
         register: bool = True,
     ) -> None:
+        """`invalid_transition` / `not_allowed`: the app's subclasses of the engine's errors, raised by the
+        services (so an app's own error texts and `except` clauses keep working); `on_saved(obj)`: called
+        after transition() saved the new status (e.g. to drop per-instance permission caches)."""
         self.app_label, self.model_name = app_label, model_name
         self.Status, self.Verb = status, verb
         self.transitions = dict(transitions)
@@ -54,6 +62,8 @@ class Workflow:
         self.terminal = frozenset(terminal)
         self.history = history
         self.status_field = status_field
+        self.invalid_transition, self.not_allowed = invalid_transition, not_allowed
+        self.on_saved = on_saved
         self.actors: dict[str, rules.Predicate] | None = None
         self._status_predicates: dict[str, rules.Predicate] = {}
         self._validate()
@@ -160,7 +170,8 @@ class Workflow:
         return bool(self.actors[verb].test(user, obj))
 
     def may(self, user, obj, verb: str) -> bool:
-        return user.has_perm(self.permission_name(verb), obj)
+        """The verb's permission, as the services check it (rules only: no superuser short-cut)."""
+        return rules.has_perm(self.permission_name(verb), user, obj)
 
     # --- History ----------------------------------------------------------------------------------------
 

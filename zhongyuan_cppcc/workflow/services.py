@@ -24,7 +24,6 @@ from django.utils import timezone
 from zhongyuan_cppcc.audit.services import audit_record
 
 from .engine import Workflow
-from .errors import ActionNotAllowed, InvalidTransition
 
 
 def pk_of(obj) -> int:
@@ -40,9 +39,9 @@ def lock(model: type[models.Model], obj) -> models.Model:
 def check(workflow: Workflow, obj, verb: str, actor, *, message=None) -> None:
     """The table first (a clear 'not possible now' beats 'not allowed'), then the permission again."""
     if not workflow.can(workflow.status_of(obj), verb):
-        raise InvalidTransition(verb=verb, status=workflow.status_of(obj), workflow=workflow)
+        raise workflow.invalid_transition(verb=verb, status=workflow.status_of(obj), workflow=workflow)
     if actor is None or not rules.has_perm(workflow.permission_name(verb), actor, obj):
-        raise ActionNotAllowed(message)
+        raise workflow.not_allowed(message)
 
 
 def _has_field(obj, name: str) -> bool:
@@ -72,12 +71,14 @@ def transition(
     from_status = workflow.status_of(obj)
     to_status = workflow.target(from_status, verb)
     if to_status is None:
-        raise InvalidTransition(verb=verb, status=from_status, workflow=workflow)
+        raise workflow.invalid_transition(verb=verb, status=from_status, workflow=workflow)
     setattr(obj, workflow.status_field, to_status)
     update = {*fields, workflow.status_field}
     if _has_field(obj, "updated_at"):
         update.add("updated_at")
     obj.save(update_fields=sorted(update))
+    if workflow.on_saved is not None:
+        workflow.on_saved(obj)
     change = history_note(workflow, obj, verb, actor, at=at, note=note, from_status=from_status) \
         if history and workflow.history else None
     audit_record(action=f"{workflow.app_label}.{verb}", actor=audit_actor or actor, obj=obj,

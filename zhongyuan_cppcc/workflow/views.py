@@ -20,8 +20,8 @@ The detail page lists what the user may do now from a declarative table:
     actions = available_actions(WORKFLOW, request.user, report, ACTIONS)
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -37,11 +37,14 @@ from .forms import add_service_error, form_error_text
 
 
 def run_service(request, *, form: forms.Form, call: Callable[[dict], object], success, redirect_to: str,
-                on_invalid: Callable[[forms.Form], HttpResponse] | None = None) -> HttpResponse:
+                on_invalid: Callable[[forms.Form], HttpResponse] | None = None,
+                invalid_message: str = "") -> HttpResponse:
     """Run `call(cleaned_data)` for a valid form; success → message and redirect. A move the status no
     longer allows, or a refused permission → the service's message and redirect. A form or service error →
-    `on_invalid(form)` (e.g. re-render with the form open), or a message and redirect."""
-    if form.is_valid():
+    `on_invalid(form)` (e.g. re-render with the form open), or a message and redirect: the service's
+    message, or for a form that did not validate `invalid_message` when given (else the form's errors)."""
+    valid = form.is_valid()
+    if valid:
         try:
             result = call(form.cleaned_data)
         except (InvalidTransition, ActionNotAllowed) as exc:
@@ -54,7 +57,7 @@ def run_service(request, *, form: forms.Form, call: Callable[[dict], object], su
             return redirect(redirect_to)
     if on_invalid is not None:
         return on_invalid(form)
-    messages.error(request, form_error_text(form))
+    messages.error(request, str(invalid_message) if invalid_message and not valid else form_error_text(form))
     return redirect(redirect_to)
 
 
@@ -65,7 +68,11 @@ class EmptyForm(forms.Form):
 @dataclass(frozen=True)
 class Action:
     """One row of a detail page's action table: shown when the user holds the verb's permission on the
-    object (role, relation and status, from the workflow) and `when(user, obj)` holds, if given."""
+    object (role, relation and status, from the workflow) and `when(user, obj)` holds, if given.
+
+    Optional: `slot` names the row's form on the page (default: the verb; two rows of one slot, such as
+    mark/unmark, are alternatives); `initial(obj)`, `form_kwargs(obj)` and `intro(obj)` are computed when the
+    page is drawn; `hidden` are fixed hidden inputs; `link` makes the row a link to the verb's own page."""
 
     verb: str
     title: str
@@ -76,9 +83,27 @@ class Action:
     confirm: str = ""
     multipart: bool = False
     when: Callable[[object, object], bool] | None = None
+    slot: str = ""
+    initial: Callable[[object], dict] | None = None
+    form_kwargs: Callable[[object], dict] | None = None
+    intro: Callable[[object], str] | None = None
+    hidden: Mapping[str, str] = field(default_factory=dict)
+    link: bool = False
 
-    def url(self, obj) -> str:
-        return reverse(self.url_name, args=[obj.pk])
+    @property
+    def key(self) -> str:
+        return self.slot or str(self.verb)
+
+    def url(self, obj, *args) -> str:
+        """The verb's URL for `obj` (or for `args`, e.g. a row of the object such as an assignment)."""
+        return reverse(self.url_name, args=list(args) or [obj.pk])
+
+    def build_form(self, obj, **kwargs) -> forms.Form | None:
+        """An unbound form for the page (None for a verb without input)."""
+        if self.form_class is None:
+            return None
+        return self.form_class(initial=self.initial(obj) if self.initial else None,
+                               **(self.form_kwargs(obj) if self.form_kwargs else {}), **kwargs)
 
 
 def available_actions(workflow: Workflow, user, obj, table: Sequence[Action]) -> list[Action]:
@@ -122,3 +147,44 @@ class VerbView(View):
         custom = (lambda f: self.on_invalid(obj, f)) if type(self).on_invalid is not VerbView.on_invalid else None
         return run_service(request, form=form, call=lambda data: self.perform(obj, data),
                            success=self.success_message, redirect_to=self.get_success_url(obj), on_invalid=custom)
+
+
+class ServiceFormMixin:
+    """For a FormView whose valid form runs one service: success → message and redirect (PRG); the
+    service's refusal (a DomainError or ValidationError) goes back onto the form, which is shown again —
+    nothing was changed. Subclasses implement `perform(data)` and set `success_message` / `success_url`
+    (a URL or URL name), or override `get_success_message(result)` / `get_success_url(result)`;
+    `get_service_data(form)` (default: the cleaned data) is what `perform` receives.
+
+        class VisitCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
+            form_class, success_url = VisitForm, "members:visit-list"
+            success_message = _("The visit was recorded.")
+
+            def perform(self, data):
+                return services.visit_record(actor=self.request.user, **data)
+    """
+
+    success_message = ""
+
+    def perform(self, data: dict):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_service_data(self, form) -> dict:
+        return form.cleaned_data
+
+    def get_success_message(self, result) -> str:
+        return str(self.success_message)
+
+    def get_success_url(self, result=None) -> str:
+        return str(self.success_url)
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(self.get_service_data(form))
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+            return self.form_invalid(form)
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.get_success_url(result))

@@ -13,6 +13,8 @@ DEMO_LOADERS = [
     ("accounts", "zhongyuan_cppcc.core.demo"),
     ("members", "members.demo"),
     ("proposals", "proposals.demo"),
+    ("opinions", "opinions.demo"),
+    ("consultations", "consultations.demo"),
     # Runs last: settles the 2023 evaluation after every other app's ledger events.
     ("members-evaluation", "members.demo_evaluation"),
 ]

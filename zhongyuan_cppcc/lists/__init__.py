@@ -1,0 +1,1 @@
+"""List toolkit: filters (ListFilterSet), views (FilteredListView, query_string), paging (IdsFirst)."""

@@ -1,0 +1,51 @@
+"""The unread-notification count shown on every page (the base template's bell), cached per user.
+
+Every change of a user's unread set (a notification created, one or all marked read) calls
+`forget_unread_count`, now and again after commit (so that a request reading between the write and the
+commit cannot keep the old count). A cache that does not answer (Redis down) only costs the query.
+Only with a cache all processes share (settings.SHARED_USER_CACHE, on with CACHE_URL=redis://…)."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+UNREAD_TTL = 300  # seconds; a bound on staleness should an invalidation ever be missed
+
+
+def _key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user) -> int:
+    from .models import Notification
+
+    if not settings.SHARED_USER_CACHE:
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    try:
+        cached = cache.get(_key(user.pk))
+    except Exception:  # the cache is an optimisation: never fail a page for it
+        logger.warning("cache unavailable for the unread count", exc_info=True)
+        cached = None
+    if cached is not None:
+        return int(cached)
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    try:
+        cache.set(_key(user.pk), count, UNREAD_TTL)
+    except Exception:
+        logger.warning("cache unavailable for the unread count", exc_info=True)
+    return count
+
+
+def forget_unread_count(user_id: int) -> None:
+    def forget():
+        try:
+            cache.delete(_key(user_id))
+        except Exception:
+            logger.warning("cache unavailable for the unread count", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
