@@ -163,6 +163,9 @@ def analyze_tables() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE members_member, members_termmembership, members_ledgerevent, members_ledgerrule")
+    from .scoring import store_all_scores
+
+    store_all_scores()
 
 
 def _term_and_sessions() -> Term:

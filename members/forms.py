@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import personal_data
 from .models import (
+    STAFF_KINDS,
     AttendanceStatus,
     Gender,
     HandlingUnit,
@@ -25,10 +26,8 @@ from .models import (
     UnitKind,
 )
 from .scoring import Grade
-from .services import STAFF_KINDS
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
-PER_PAGE_CHOICES = [(10, "10"), (25, "25"), (50, "50"), (100, "100")]
 YES_NO = [("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -59,8 +58,8 @@ class MemberFilterForm(forms.Form):
     term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.all(), required=False,
                                   empty_label=_("All terms"))
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + MemberStatus.choices, required=False)
-    per_page = forms.TypedChoiceField(label=_("Per page"), choices=PER_PAGE_CHOICES, coerce=int, required=False,
-                                      empty_value=25)
+    serving_in = forms.IntegerField(label=_("Serving in year"), required=False, min_value=2000, max_value=2100,
+                                    widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +81,7 @@ class MemberFilterForm(forms.Form):
             standing=standing,
             term=data["term"].pk if data.get("term") else None,
             status=data.get("status") or "",
+            serving_in=data.get("serving_in"),
         )
 
 
@@ -305,6 +305,7 @@ class RankingFilterForm(MemberFilterForm):
         super().__init__(*args, **kwargs)
         del self.fields["term"]
         del self.fields["status"]
+        del self.fields["serving_in"]
 
 
 class ShortlistGenerateForm(forms.Form):

@@ -27,7 +27,7 @@ def home_sections(user) -> list[HomeSection]:
             current = member_breakdown(member=member, years=[year])[year]
             standing = member_standing(member_id=member.pk, year=year, eligible_ids=eligible_member_ids(year))
             note = _("%(year)s: %(score)s points, %(grade)s.") % {
-                "year": year, "score": current.score, "grade": grade_label(current.grade)}
+                "year": year, "score": current.score, "grade": grade_label(current.grade, year=year)}
             if standing.rank:
                 note += " " + _("Rank %(rank)s of %(total)s.") % {"rank": standing.rank, "total": standing.total}
             sections.append(HomeSection(title=_("My performance record"), order=20, note=note, links=[

@@ -148,6 +148,22 @@ def _megabytes(n: int) -> str:
     return f"{n / 1024 / 1024:.1f}"
 
 
+def check_upload_envelope(fileobj: IO[bytes], size: int) -> None:
+    """What the request may check without unpacking anything: size and the zip signature."""
+    max_bytes = get_parameter("members.import_max_bytes")
+    if size > max_bytes:
+        raise ImportFileError(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                              % {"size": _megabytes(size), "limit": _megabytes(max_bytes)})
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+    fileobj.seek(0)
+    head = fileobj.read(4)
+    fileobj.seek(0)
+    if head != b"PK\x03\x04":
+        raise ImportFileError(_("This is not an Excel .xlsx file. Save it as “Excel workbook (.xlsx)” "
+                                "and upload it again."))
+
+
 def inspect_file(fileobj: IO[bytes], size: int) -> FileInfo:
     """Cheap checks before a job is created: size, zip structure, unpacked size, row count (streamed,
     stopping past the limit) and header row. Raises ImportFileError."""

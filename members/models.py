@@ -9,8 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhongyuan_cppcc.core.masking import mask_mobile
-
 # --- Organisations -----------------------------------------------------------------------------------
 
 
@@ -202,7 +200,11 @@ class Member(models.Model):
     id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     # First three and last four characters only: what lists and exports show without decrypting.
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
-    mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
+    # The mobile number like the ID number: encrypted, a keyed hash for search by number, the masked form
+    # for lists. `member.mobile` (a property) reads and writes the plain number.
+    mobile_encrypted = models.TextField(_("mobile number (encrypted)"), blank=True, editable=False)
+    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    mobile_masked = models.CharField(_("mobile number"), max_length=20, blank=True, editable=False)
     party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="members")
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT,
                                related_name="members")
@@ -237,8 +239,18 @@ class Member(models.Model):
         return self.name
 
     @property
-    def mobile_masked(self) -> str:
-        return mask_mobile(self.mobile)
+    def mobile(self) -> str:
+        """The plain mobile number (decrypted on each read; reveal it only where DESIGN.md §9 allows)."""
+        from .personal_data import reveal_mobile
+
+        return reveal_mobile(self.mobile_encrypted)
+
+    @mobile.setter
+    def mobile(self, value: str) -> None:
+        from .personal_data import normalize_mobile, protect_mobile
+
+        for name, stored in protect_mobile(normalize_mobile(value)).items():
+            setattr(self, name, stored)
 
     @property
     def is_cpc(self) -> bool:
@@ -318,6 +330,11 @@ class LedgerKind(models.TextChoices):
     CONTRIBUTION = "contribution", _("Social contributions")
 
 
+# Kinds staff record directly (meetings have their own attendance screen; proposals, opinions,
+# consultations and supervision come from their apps).
+STAFF_KINDS = (LedgerKind.STUDY, LedgerKind.RESEARCH, LedgerKind.VISIT, LedgerKind.CONTRIBUTION)
+
+
 class LedgerRule(models.Model):
     """Points per event of a kind and sub-kind, with an annual cap. Scores are derived from these."""
 
@@ -381,6 +398,25 @@ class LedgerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.date} {self.kind}/{self.subkind}"
+
+
+class MemberYearScore(models.Model):
+    """A member's score in a year, in hundredths of a point, kept up to date by every ledger write (the
+    members ledger services and members/scoring.py `store_scores`). Rankings read it instead of
+    aggregating the year's events per request. No row: no scored event that year (score 0)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="year_scores")
+    year = models.PositiveSmallIntegerField()
+    cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="one_score_per_member_year")]
+        indexes = [models.Index(fields=["year", "-cents"], name="memberyearscore_rank_idx")]
+        verbose_name = _("member's year score")
+        verbose_name_plural = _("members' year scores")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year} {self.cents}"
 
 
 def chinese_numeral(n: int) -> str:

@@ -5,49 +5,47 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zhongyuan_cppcc.dashboard.registry import Figure, Panel
+from zhongyuan_cppcc.dashboard.registry import STREET, Chart, ChartRow, Figure, Panel
 
 TOP_PERFORMERS = 10
 
 
-def dashboard_panels(user, year: int) -> list[Panel]:
-    from .models import Meeting, MeetingKind, Member, MemberStatus, Visit
+def dashboard_panels(user, year: int, scope) -> list[Panel]:
+    from .models import Meeting, MeetingKind, Member, Visit
     from .scoring import Grade, top_of_year, year_totals
-    from .selectors import eligible_member_ids, members_by_party, members_by_sector
+    from .selectors import eligible_member_ids, eligible_members_for_year, members_by_party, members_by_sector
 
     can_list = user.has_perm("members.view_member")
+    street = scope.street  # the street working committee (the member list's `street` filter)
+    narrowed = {"street": street.pk} if street else {}
 
     def list_url(**params) -> str:
+        params = params | narrowed
         return reverse("members:member-list") + ("?" + urlencode(params) if params else "") if can_list else ""
 
-    parties = members_by_party()
-    sectors = members_by_sector()
+    # Members serving in the year (a term overlapping it): the member list's `serving_in` filter counts the same.
+    parties = members_by_party(year, street)
+    sectors = members_by_sector(year, street)
     serving = sum(n for _label, _pk, n in parties)
-    standing = Member.objects.filter(status=MemberStatus.SERVING, is_standing_committee=True).count()
+    standing = eligible_members_for_year(year).filter(is_standing_committee=True, **narrowed).count()
     composition = Panel(
-        title=_("Members by party"), order=60,
+        title=_("Members by party, %(year)s") % {"year": year}, order=60,
         figures=[
-            Figure(label=_("Serving members"), value=serving, url=list_url(status=MemberStatus.SERVING)),
+            Figure(label=_("Serving members"), value=serving, url=list_url(serving_in=year)),
             Figure(label=_("Standing-committee members"), value=standing,
-                   url=list_url(status=MemberStatus.SERVING, standing="yes")),
-        ] + [Figure(label=label, value=n, url=list_url(party=pk, status=MemberStatus.SERVING))
-             for label, pk, n in parties],
-        chart={
-            "tooltip": {"trigger": "item"},
-            "series": [{"type": "pie", "radius": ["35%", "65%"],
-                        "data": [{"name": label, "value": n} for label, _pk, n in parties]}],
-        },
+                   url=list_url(serving_in=year, standing="yes")),
+        ] + [Figure(label=label, value=n, url=list_url(party=pk, serving_in=year)) for label, pk, n in parties],
+        charts=[Chart(title=_("Serving members by party"), kind="pie", series=[_("Members")],
+                      rows=[ChartRow(label, [n], list_url(party=pk, serving_in=year)) for label, pk, n in parties])],
+        filters=(STREET,),
     )
     by_sector = Panel(
-        title=_("Members by sector"), order=61,
-        figures=[Figure(label=label, value=n, url=list_url(sector=pk, status=MemberStatus.SERVING))
+        title=_("Members by sector, %(year)s") % {"year": year}, order=61,
+        figures=[Figure(label=label, value=n, url=list_url(sector=pk, serving_in=year))
                  for label, pk, n in sectors],
-        chart={
-            "tooltip": {}, "grid": {"left": 130, "right": 20, "top": 10, "bottom": 20},
-            "xAxis": {"type": "value"},
-            "yAxis": {"type": "category", "data": [label for label, _pk, _n in reversed(sectors)]},
-            "series": [{"type": "bar", "data": [n for _label, _pk, n in reversed(sectors)]}],
-        },
+        charts=[Chart(title=_("Serving members by sector"), kind="hbar", series=[_("Members")],
+                      rows=[ChartRow(label, [n], list_url(sector=pk, serving_in=year)) for label, pk, n in sectors])],
+        filters=(STREET,),
     )
     panels = [composition, by_sector]
     if not user.has_perm("members.view_ranking"):
@@ -72,7 +70,7 @@ def dashboard_panels(user, year: int) -> list[Panel]:
             Figure(label=_("Visits to members outside the CPC"), value=visits, previous=visits_before,
                    url=reverse("members:visit-list") + f"?year={year}"),
             Figure(label=_("Standing-committee meetings"), value=meetings, previous=meetings_before,
-                   url=reverse("members:meeting-list")),
+                   url=reverse("members:meeting-list") + f"?year={year}&kind={MeetingKind.STANDING}"),
             Figure(label=_("Members with recorded duties"), value=participation, url=ranking_url),
         ],
     )

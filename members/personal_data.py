@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhongyuan_cppcc.core.masking import mask_id_number
+from zhongyuan_cppcc.core.masking import mask_id_number, mask_mobile
 
 # First two digits of a mainland resident ID: province-level codes (GB/T 2260), plus 71/81/82 used
 # on residence permits for Taiwan, Hong Kong and Macao residents.
@@ -114,14 +114,19 @@ def _hash_key() -> bytes:
 # --- Encryption and lookup hash ------------------------------------------------------------------
 
 
-def encrypt(plaintext: str) -> str:
-    """AES-256-GCM with a random nonce; stored as 'v1:' + base64(nonce + ciphertext + tag)."""
+ID_NUMBER_CONTEXT = b"member-id-number"
+MOBILE_CONTEXT = b"member-mobile"
+
+
+def encrypt(plaintext: str, *, context: bytes = ID_NUMBER_CONTEXT) -> str:
+    """AES-256-GCM with a random nonce; stored as 'v1:' + base64(nonce + ciphertext + tag). The context
+    (associated data) binds a ciphertext to its column: an ID number's cannot pass for a mobile's."""
     nonce = os.urandom(12)
-    sealed = AESGCM(_encryption_key()).encrypt(nonce, plaintext.encode(), b"member-id-number")
+    sealed = AESGCM(_encryption_key()).encrypt(nonce, plaintext.encode(), context)
     return f"{CIPHER_VERSION}:" + base64.b64encode(nonce + sealed).decode()
 
 
-def decrypt(token: str) -> str:
+def decrypt(token: str, *, context: bytes = ID_NUMBER_CONTEXT) -> str:
     if not token:
         return ""
     version, _sep, payload = token.partition(":")
@@ -129,7 +134,7 @@ def decrypt(token: str) -> str:
         raise ValueError("unknown ciphertext version")
     blob = base64.b64decode(payload)
     try:
-        return AESGCM(_encryption_key()).decrypt(blob[:12], blob[12:], b"member-id-number").decode()
+        return AESGCM(_encryption_key()).decrypt(blob[:12], blob[12:], context).decode()
     except InvalidTag as exc:
         raise ValueError("personal data cannot be decrypted with the configured key") from exc
 
@@ -162,3 +167,28 @@ def validate_mobile(value: str | None) -> str:
     if not MOBILE_RE.match(number):
         raise ValidationError(_("The mobile number must be 11 digits starting with 13–19."), code="mobile")
     return number
+
+
+def normalize_mobile(value: str | None) -> str:
+    number = re.sub(r"[\s-]+", "", str(value or ""))
+    return number[3:] if number.startswith("+86") else number
+
+
+def mobile_lookup_hash(number: str) -> str:
+    """Keyed hash of a normalised mobile number (domain-separated from the ID numbers' hashes)."""
+    return hmac.new(_hash_key(), b"mobile:" + normalize_mobile(number).encode(), hashlib.sha256).hexdigest()
+
+
+def protect_mobile(number: str) -> dict[str, str]:
+    """The three stored columns for a (validated) mobile number; all empty for no number."""
+    if not number:
+        return {"mobile_encrypted": "", "mobile_hash": "", "mobile_masked": ""}
+    return {
+        "mobile_encrypted": encrypt(number, context=MOBILE_CONTEXT),
+        "mobile_hash": mobile_lookup_hash(number),
+        "mobile_masked": mask_mobile(number),
+    }
+
+
+def reveal_mobile(token: str) -> str:
+    return decrypt(token, context=MOBILE_CONTEXT) if token else ""

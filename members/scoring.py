@@ -1,6 +1,8 @@
 """Annual scores, derived at query time from live ledger events × points rules, with annual caps.
 
-Nothing here is stored: a changed rule changes every score computed afterwards. The capping rule
+Each member's year score is also stored (MemberYearScore), recomputed by `store_scores` inside every
+ledger write's transaction (and for every affected member when a rule changes), so that rankings read
+it instead of aggregating the year's events per request. The capping rule
 (per member, per year, per kind and sub-kind: the sum of points is clipped to ±annual cap) is
 written once in SQL (`_SCORED_CTE`, for rankings) and once in Python (`capped`, for one member's
 breakdown); tests check that both agree.
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongyuan_cppcc.core.parameters import get_parameters
 
-from .models import LedgerEvent, LedgerKind, LedgerRule, Member
+from .models import LedgerEvent, LedgerKind, LedgerRule, Member, MemberYearScore
 
 ZERO = Decimal("0")
 TWO_PLACES = Decimal("0.01")
@@ -74,7 +76,17 @@ def grade_thresholds() -> GradeThresholds:
     )
 
 
-def grade_label(grade: str) -> str:
+def year_in_progress(year: int) -> bool:
+    """A year not over yet: its scores still grow, so no grade is final (shown as "in progress")."""
+    from django.utils import timezone
+
+    return year >= timezone.localdate().year
+
+
+def grade_label(grade: str, *, year: int | None = None) -> str:
+    """The grade's label; for a year still running, "in progress" instead (a grade is only final at year end)."""
+    if year is not None and year_in_progress(year):
+        return str(_("In progress"))
     return str(Grade.LABELS[grade])
 
 
@@ -123,7 +135,7 @@ counted AS MATERIALIZED (
            COUNT(*) - COUNT(e.points_override) AS n_plain,
            SUM(e.points_override) AS overrides
     FROM {event} e
-    WHERE e.withdrawn_at IS NULL AND e.date >= %s AND e.date < %s
+    WHERE e.withdrawn_at IS NULL AND e.date >= %s AND e.date < %s {event_filter}
     GROUP BY e.member_id, e.kind, e.subkind
 ),
 scored AS (
@@ -189,24 +201,19 @@ def annual_ranking(
     whole ranked set come back in the same query (window aggregates).
     """
     thresholds = grade_thresholds()
-    start, end = year_bounds(year)
     member_sql, member_params = members.order_by().values("pk").query.sql_with_params()
     tables = {
-        "event": LedgerEvent._meta.db_table,
-        "rule": LedgerRule._meta.db_table,
+        "score": MemberYearScore._meta.db_table,
         "member": Member._meta.db_table,
         "party": Member.party.field.related_model._meta.db_table,
         "sector": Member.sector.field.related_model._meta.db_table,
         "street": Member.street.field.related_model._meta.db_table,
     }
+    # The stored year scores (MemberYearScore, kept up to date by the ledger services) joined to the
+    # chosen members: no aggregation of the year's events per request.
     score = "COALESCE(t.cents, 0)"
-    # The year's totals are computed for everybody once (one pass over the year's events, hashed by
-    # member) and then joined to the chosen members; filtering the events by the member subquery
-    # instead makes the planner re-run that subquery per event when statistics are stale.
-    cte = _SCORED_CTE.format(**tables)
     sql = f"""
-WITH {cte},
-ranked AS (
+WITH ranked AS (
     SELECT m.id, m.name, m.name_pinyin, m.employer, m.is_standing_committee,
            p.short_name AS party, s.name AS sector, COALESCE(st.name, '') AS street,
            {score} AS cents,
@@ -219,7 +226,7 @@ ranked AS (
     JOIN {tables['party']} p ON p.id = m.party_id
     JOIN {tables['sector']} s ON s.id = m.sector_id
     LEFT JOIN {tables['street']} st ON st.id = m.street_id
-    LEFT JOIN totals t ON t.member_id = m.id
+    LEFT JOIN {tables['score']} t ON t.member_id = m.id AND t.year = %s
     WHERE m.id IN ({member_sql})
 )
 SELECT id, name, name_pinyin, party, sector, street, employer, is_standing_committee, cents, rank,
@@ -228,8 +235,8 @@ FROM ranked
 WHERE 1 = 1 {{grade_filter}} {{member_filter}}
 ORDER BY cents DESC, name_pinyin, id
 {{limit}}"""
-    params: list = [start, end, *(_cents(v) for v in (thresholds.excellent, thresholds.good, thresholds.excellent,
-                                                      thresholds.competent, thresholds.good)), *member_params]
+    params: list = [*(_cents(v) for v in (thresholds.excellent, thresholds.good, thresholds.excellent,
+                                          thresholds.competent, thresholds.good)), year, *member_params]
     grade_filter = ""
     if grade in Grade.LABELS:
         low, high = thresholds.bounds(grade)
@@ -272,8 +279,8 @@ ORDER BY cents DESC, name_pinyin, id
                    thresholds=thresholds)
 
 
-def _tables() -> dict[str, str]:
-    return {"event": LedgerEvent._meta.db_table, "rule": LedgerRule._meta.db_table}
+def _tables(event_filter: str = "") -> dict[str, str]:
+    return {"event": LedgerEvent._meta.db_table, "rule": LedgerRule._meta.db_table, "event_filter": event_filter}
 
 
 def _run_aggregate(sql: str, params: list) -> list[tuple]:
@@ -318,9 +325,8 @@ def year_totals(year: int) -> dict[int, Decimal]:
         if totals is not None:
             _TOTALS.move_to_end(key)
             return totals
-    start, end = year_bounds(year)
-    sql = f"WITH {_SCORED_CTE.format(**_tables())} SELECT member_id, cents FROM totals"
-    totals = {member_id: _from_cents(cents) for member_id, cents in _run_aggregate(sql, [start, end])}
+    totals = {member_id: _from_cents(cents) for member_id, cents in
+              MemberYearScore.objects.filter(year=year).values_list("member_id", "cents")}
     with _TOTALS_LOCK:
         _TOTALS[key] = totals
         while len(_TOTALS) > _TOTALS_KEEP:
@@ -331,6 +337,66 @@ def year_totals(year: int) -> dict[int, Decimal]:
 def forget_year_totals() -> None:
     with _TOTALS_LOCK:
         _TOTALS.clear()
+
+
+# --- Stored year scores ---------------------------------------------------------------------------
+
+
+def store_scores(*, member_ids, years) -> None:
+    """Recompute and store the scores of `member_ids` in each of `years` (in the caller's transaction).
+    The members' rows are locked first (FOR NO KEY UPDATE, in id order), so two concurrent writes for
+    the same member compute one after the other, the second seeing the first's events."""
+    member_ids = sorted({int(pk) for pk in member_ids})
+    years = sorted({int(y) for y in years})
+    if not member_ids or not years:
+        return
+    with transaction.atomic():
+        list(Member.objects.filter(pk__in=member_ids).order_by("pk").select_for_update(no_key=True)
+             .values_list("pk", flat=True))
+        for year in years:
+            _store_year(year, member_ids)
+
+
+def store_scores_of_events(pairs) -> None:
+    """Store the scores of (member id, date or year) pairs, e.g. of the events a write touched."""
+    by_year: dict[int, set[int]] = {}
+    for member_id, when in pairs:
+        year = when if isinstance(when, int) else when.year
+        by_year.setdefault(year, set()).add(member_id)
+    for year, member_ids in sorted(by_year.items()):
+        store_scores(member_ids=member_ids, years=[year])
+
+
+def store_all_scores() -> int:
+    """Recompute every stored score from the ledger (backfill after a bulk load; the management command
+    `members_rescore`). Returns the number of years stored."""
+    years = sorted({d.year for d in LedgerEvent.objects.dates("date", "year")})
+    with transaction.atomic():
+        MemberYearScore.objects.exclude(year__in=years).delete()
+        for year in years:
+            _store_year(year, None)
+    return len(years)
+
+
+def _store_year(year: int, member_ids: list[int] | None) -> None:
+    start, end = year_bounds(year)
+    table = MemberYearScore._meta.db_table
+    if member_ids is None:
+        event_filter, scope, scope_params = "", "", []
+    elif not member_ids:
+        return
+    else:  # IN (…) rather than = ANY(…), and `WHERE true` before ON CONFLICT: SQLite runs this in the embedded demo
+        marks = ", ".join(["%s"] * len(member_ids))
+        event_filter, scope, scope_params = (f"AND e.member_id IN ({marks})", f"AND member_id IN ({marks})",
+                                             list(member_ids))
+    sql = (f"WITH {_SCORED_CTE.format(**_tables(event_filter))} "
+           f"INSERT INTO {table} (member_id, year, cents) SELECT member_id, %s, cents FROM totals WHERE true "
+           f"ON CONFLICT (member_id, year) DO UPDATE SET cents = EXCLUDED.cents")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE year = %s {scope}", [year, *scope_params])
+        if connection.vendor == "postgresql" and member_ids is None:
+            cursor.execute(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'")
+        cursor.execute(sql, [start, end, *scope_params, year])
 
 
 @dataclass
@@ -352,6 +418,25 @@ def member_standing(*, member_id: int, year: int, eligible_ids: list[int]) -> St
         return Standing(score=score, rank=None, total=len(eligible_ids))
     better = sum(1 for pk in eligible_ids if totals.get(pk, ZERO) > score)
     return Standing(score=score, rank=better + 1, total=len(eligible_ids))
+
+
+def stored_standing(*, member_id: int, year: int, eligible: QuerySet[Member]) -> Standing:
+    """`member_standing` in one query from the stored year scores: the member's score, competition rank
+    among `eligible` (None if not eligible) and how many are eligible."""
+    eligible_sql, eligible_params = eligible.order_by().values("pk").query.sql_with_params()
+    table = MemberYearScore._meta.db_table
+    sql = f"""
+WITH mine AS (SELECT COALESCE(MAX(cents), 0) AS cents FROM {table} WHERE member_id = %s AND year = %s),
+eligible (id) AS MATERIALIZED ({eligible_sql})
+SELECT (SELECT cents FROM mine),
+       (SELECT COUNT(*) FROM eligible),
+       EXISTS (SELECT 1 FROM eligible WHERE id = %s),
+       (SELECT COUNT(*) FROM eligible e LEFT JOIN {table} t ON t.member_id = e.id AND t.year = %s
+        WHERE COALESCE(t.cents, 0) > (SELECT cents FROM mine))"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member_id, year, *eligible_params, member_id, year])
+        cents, total, is_eligible, better = cursor.fetchone()
+    return Standing(score=_from_cents(cents), rank=better + 1 if is_eligible else None, total=int(total))
 
 
 def top_of_year(*, year: int, eligible_ids: list[int], count: int) -> tuple[list[tuple[int, Decimal, int]], dict]:
@@ -404,13 +489,16 @@ class YearBreakdown:
 
     @property
     def grade_label(self) -> str:
-        return grade_label(self.grade)
+        return grade_label(self.grade, year=self.year)
 
 
-def member_breakdown(*, member: Member, years: list[int]) -> dict[int, YearBreakdown]:
-    """Score, grade and points by kind of one member for each of `years` (two queries)."""
-    thresholds = grade_thresholds()
-    rules = {(r.kind, r.subkind): r for r in LedgerRule.objects.all()}
+def member_breakdown(*, member: Member, years: list[int], thresholds: GradeThresholds | None = None,
+                     rules: dict | None = None) -> dict[int, YearBreakdown]:
+    """Score, grade and points by kind of one member for each of `years` (two queries; one if the
+    caller passes the thresholds and the rules keyed by (kind, sub-kind) it already has)."""
+    thresholds = thresholds or grade_thresholds()
+    if rules is None:
+        rules = {(r.kind, r.subkind): r for r in LedgerRule.objects.all()}
     if not years:
         return {}
     rows = (

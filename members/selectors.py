@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
@@ -61,6 +61,17 @@ def members_visible_to(user) -> QuerySet[Member]:
     return Member.objects.filter(user=user)
 
 
+# The first year the platform holds records for: the lists' year choices start here.
+FIRST_YEAR = 2022
+
+
+def year_choices() -> list[int]:
+    """The years a list can be filtered by, the current one first."""
+    from django.utils import timezone
+
+    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+
+
 @dataclass
 class MemberFilters:
     q: str = ""
@@ -71,6 +82,7 @@ class MemberFilters:
     standing: bool | None = None
     term: int | None = None
     status: str = ""
+    serving_in: int | None = None  # serving in a term that overlaps this year (eligible_members_for_year)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
@@ -85,6 +97,12 @@ def member_search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
     needle = normalize_query(query)
     if not needle:
         return qs
+    from .personal_data import MOBILE_RE, mobile_lookup_hash, normalize_mobile
+
+    mobile = normalize_mobile(query)
+    if MOBILE_RE.match(mobile):
+        # A whole mobile number: found through its keyed hash (the number itself is stored encrypted).
+        return qs.filter(mobile_hash=mobile_lookup_hash(mobile))
     sector_ids = list(Sector.objects.filter(name__icontains=query.strip()).values_list("pk", flat=True))
     if is_short_latin(needle):
         condition = Q(name_initials__startswith=needle) | Q(search_text__startswith=needle)
@@ -97,7 +115,11 @@ def member_search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
 
 def member_list(*, user, filters: MemberFilters) -> QuerySet[Member]:
     """The member list of this user, filtered and sorted by pinyin."""
-    qs = members_visible_to(user)
+    return filter_members(members_visible_to(user), filters)
+
+
+def filter_members(qs: QuerySet[Member], filters: MemberFilters) -> QuerySet[Member]:
+    """`qs` narrowed by the member filters and sorted by pinyin (then id: a unique order for paging)."""
     if filters.q:
         qs = member_search(qs, filters.q)
     if filters.party:
@@ -115,6 +137,8 @@ def member_list(*, user, filters: MemberFilters) -> QuerySet[Member]:
         qs = qs.filter(pk__in=Member.terms.through.objects.filter(term_id=filters.term).values("member_id"))
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.serving_in:
+        qs = qs.filter(pk__in=eligible_members_for_year(filters.serving_in).values("pk"))
     qs = qs.select_related("party", "sector", "street")
     if filters.q and connection.vendor == "postgresql":
         # A search narrows the list to a few thousand rows at most: sort those, rather than walk the
@@ -151,13 +175,27 @@ def ledger_events_of(*, member: Member, year: int) -> QuerySet[LedgerEvent]:
             .select_related("source_type").order_by("-date", "-id"))
 
 
-def member_years(member: Member) -> list[int]:
-    """Years of the member's terms up to this year, newest first (for the year-over-year view)."""
+def member_event_span(member: Member) -> tuple[date | None, int]:
+    """In one query: the date of the member's first event (for `member_years`) and `default_year(member)`."""
+    today = timezone.localdate()
+    span = LedgerEvent.objects.filter(member=member).aggregate(
+        first=Min("date"), latest=Max("date", filter=Q(withdrawn_at__isnull=True, date__lte=today)))
+    return span["first"], span["latest"].year if span["latest"] else today.year
+
+
+_UNKNOWN = object()
+
+
+def member_years(member: Member, first_event=_UNKNOWN) -> list[int]:
+    """Years of the member's terms up to this year, newest first (for the year-over-year view).
+    `first_event`: the date of the member's first event when the caller already has it."""
     this_year = timezone.localdate().year
     years: set[int] = set()
     for start, end in member.terms.values_list("starts_on", "ends_on"):
         years.update(range(start.year, min(end.year, this_year) + 1))
-    first_event = LedgerEvent.objects.filter(member=member).order_by("date").values_list("date", flat=True).first()
+    if first_event is _UNKNOWN:
+        first_event = (LedgerEvent.objects.filter(member=member).order_by("date")
+                       .values_list("date", flat=True).first())
     if first_event:
         years.update(range(first_event.year, this_year + 1))
     return sorted(years or {this_year}, reverse=True)
@@ -223,17 +261,25 @@ def handling_units_of(user) -> QuerySet[HandlingUnit]:
 # --- Figures for the dashboard and home ------------------------------------------------------------
 
 
-def members_by_party() -> list[tuple[str, int, int]]:
-    """(short name, party pk, serving members) per party, in the parties' order."""
-    rows = (Member.objects.filter(status=MemberStatus.SERVING)
+def _serving(year: int | None, street=None) -> QuerySet[Member]:
+    qs = eligible_members_for_year(year) if year else Member.objects.filter(status=MemberStatus.SERVING)
+    return qs.filter(street=street) if street is not None else qs
+
+
+def members_by_party(year: int | None = None, street=None) -> list[tuple[str, int, int]]:
+    """(short name, party pk, serving members) per party, in the parties' order; with `year`, the members
+    serving in that year (the member list's `serving_in` filter); with `street`, of that street's working
+    committee (the member list's `street` filter)."""
+    rows = (_serving(year, street)
             .values("party_id", "party__name", "party__short_name", "party__order")
             .annotate(n=Count("id")).order_by("party__order"))
     return [(r["party__short_name"] or r["party__name"], r["party_id"], r["n"]) for r in rows]
 
 
-def members_by_sector() -> list[tuple[str, int, int]]:
-    """(name, sector pk, serving members) per sector, in the sectors' order."""
-    rows = (Member.objects.filter(status=MemberStatus.SERVING)
+def members_by_sector(year: int | None = None, street=None) -> list[tuple[str, int, int]]:
+    """(name, sector pk, serving members) per sector, in the sectors' order (with `year` and `street` as
+    above)."""
+    rows = (_serving(year, street)
             .values("sector_id", "sector__name", "sector__order")
             .annotate(n=Count("id")).order_by("sector__order"))
     return [(r["sector__name"], r["sector_id"], r["n"]) for r in rows]

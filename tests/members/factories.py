@@ -22,6 +22,15 @@ def make_id_number(n: int | None = None, *, birth: date = date(1980, 5, 17), mal
     return first17 + id_check_char(first17)
 
 
+def staff_actor():
+    """The member-affairs officer account that factories and set-up code act as (the services check the
+    actor's permission): one per test database, made on first use."""
+    from zhongyuan_cppcc.accounts.models import User
+
+    return (User.objects.filter(username="factory-officer").first()
+            or make_user("member_officer", username="factory-officer", full_name="工厂专员"))
+
+
 def party(short: str = "民盟") -> Party:
     return Party.objects.get(short_name=short)
 
@@ -67,6 +76,7 @@ class MemberFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, party_short, sector_name, with_term, **kwargs):
         terms = [term10()] if with_term else []
+        kwargs.setdefault("actor", staff_actor())
         return services.member_create(party=party(party_short), sector=sector(sector_name), terms=terms, **kwargs)
 
     _build = _create

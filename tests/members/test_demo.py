@@ -34,13 +34,14 @@ def test_demo_data_reproduces_the_report(monkeypatch):
     def proposals_like_loader(*, stdout=None):
         rng = random.Random(7)
         members = list(Member.objects.filter(status="serving").order_by("pk"))
+        officer = demo_user("demo-member-officer")
         for n in range(212):
             lead = members[(n * 7) % len(members)]
             services.ledger_record_event(member=lead, kind="proposal", subkind="lead", date=date(2023, 2, 10),
-                                         note=f"提案{n}")
+                                         note=f"提案{n}", actor=officer)
             for cosigner in rng.sample(members, 2):
                 services.ledger_record_event(member=cosigner, kind="proposal", subkind="cosigner",
-                                             date=date(2023, 2, 10))
+                                             date=date(2023, 2, 10), actor=officer)
 
     from zhongyuan_cppcc.core.management.commands import load_demo
 

@@ -53,8 +53,17 @@ def xlsx(rows: list[list], headers: list | None = None, *, from_template: bool =
     return buffer.getvalue()
 
 
-def upload(client, content: bytes, name: str = "members.xlsx"):
+def post_only(client, content: bytes, name: str = "members.xlsx"):
+    """The request alone: it stores the file and queues the job (nothing runs in these tests' transaction)."""
     return client.post(IMPORT, {"file": SimpleUploadedFile(name, content)})
+
+
+def upload(client, content: bytes, name: str = "members.xlsx"):
+    """The request, then the queued job run as the worker runs it."""
+    response = post_only(client, content, name)
+    if response.status_code == 302:
+        member_import_task(ImportJob.objects.latest("pk").pk)
+    return response
 
 
 @pytest.fixture
@@ -191,10 +200,17 @@ def test_columns_absent_from_the_file_are_left_alone(client):
 
 
 def _assert_refused(response, text: str):
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert text in html, html[:2000]
-    assert ImportJob.objects.count() == 0
+    """Refused by the request (size, empty, not a zip: the form says why, no job) or by the job
+    (everything that needs unpacking: the job page says why, the file is gone); nothing imported."""
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert text in html, html[:2000]
+        assert ImportJob.objects.count() == 0
+    else:
+        assert response.status_code == 302
+        job = ImportJob.objects.latest("pk")
+        assert job.status == ImportStatus.FAILED and text in job.message, job.message
+        assert not job.file
     assert Member.objects.count() == 0
 
 
@@ -236,7 +252,7 @@ def test_empty_sheet_and_header_only(client):
     _assert_refused(upload(client, xlsx([])), "没有数据行")
     # Blank rows under the header: the sheet declares rows, so a job is made; it fails, clearly.
     assert upload(client, xlsx([[None] * len(HEADERS)] * 3)).status_code == 302
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.latest("pk")
     assert job.status == ImportStatus.FAILED and "没有数据行" in job.message and Member.objects.count() == 0
 
 
@@ -333,7 +349,7 @@ def test_a_sheet_lying_about_its_size_stops_at_the_limit(client, monkeypatch):
     monkeypatch.setattr(importing, "_parse_row", lambda n, *a: (parsed.append(n), original(n, *a)))
     response = upload(client, content)
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and not job.run_async
+    assert response.status_code == 302 and job.run_async
     assert job.status == ImportStatus.FAILED and "超过 500 行" in job.message
     assert len(parsed) == 500 and Member.objects.count() == 0 and not job.file
 
@@ -346,10 +362,10 @@ def test_large_file_is_queued_after_commit_and_shows_progress(client, django_cap
     set_parameter(key="members.import_sync_max_rows", value=5)
     content = xlsx([row(n=i) for i in range(1, 21)])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = upload(client, content)
+        response = post_only(client, content)
     job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert (job.status, job.run_async, job.total_rows) == (ImportStatus.PENDING, True, 20)
+    assert (job.status, job.run_async, job.total_rows) == (ImportStatus.PENDING, True, None)
     assert len(callbacks) == 1 and Member.objects.count() == 0
     progress_url = reverse("members:import-progress", args=[job.pk])
     waiting = client.get(progress_url).content.decode()
@@ -368,7 +384,7 @@ def test_large_file_is_queued_after_commit_and_shows_progress(client, django_cap
 def test_enqueue_failure_leaves_the_job_for_the_scan(client, django_capture_on_commit_callbacks, monkeypatch):
     set_parameter(key="members.import_sync_max_rows", value=1)
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, xlsx([row(n=1), row(n=2)]))  # the broker may or may not be reachable: both are fine
+        post_only(client, xlsx([row(n=1), row(n=2)]))  # the broker may or may not be reachable: both are fine
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     sent = []
@@ -380,7 +396,7 @@ def test_enqueue_failure_leaves_the_job_for_the_scan(client, django_capture_on_c
 @pytest.mark.django_db
 def test_stalled_job_is_claimed_again(client):
     set_parameter(key="members.import_sync_max_rows", value=1)
-    upload(client, xlsx([row(n=1), row(n=2)]))
+    post_only(client, xlsx([row(n=1), row(n=2)]))
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING,
                                                heartbeat_at=timezone.now() - timedelta(hours=1))
@@ -434,10 +450,64 @@ def test_unexpected_failure_imports_nothing_and_logs_no_id_number(client, monkey
         Member.objects.create(name="半截", party_id=1, sector_id=1, gender="male")
         raise ValueError(f"cell {number} broke something")
 
-    monkeypatch.setattr(services, "_import_rows", explode)
+    monkeypatch.setattr("members.services.imports._import_rows", explode)
     response = upload(client, xlsx([row(n=1)]))
     job = ImportJob.objects.get()
     assert response.status_code == 302  # the job page explains; never a 500
     assert job.status == ImportStatus.FAILED and "未导入任何数据" in job.message
     assert Member.objects.count() == 0 and not job.file
     assert "ValueError" in caplog.text and number not in caplog.text
+
+
+# --- Issue 13: the request never unpacks the workbook; the job does, under limits ----------------------
+
+
+@pytest.mark.django_db
+def test_the_request_only_stores_and_queues_the_workbook(client, monkeypatch, django_capture_on_commit_callbacks):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the request unpacked the workbook")
+
+    monkeypatch.setattr(importing, "inspect_file", forbidden)
+    monkeypatch.setattr(importing, "parse_workbook", forbidden)
+    monkeypatch.setattr(importing.zipfile, "ZipFile", forbidden)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post_only(client, xlsx([row(n=1)]))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == ImportStatus.PENDING and job.file
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_fails_in_the_job_before_anything_is_unpacked(client, monkeypatch):
+    """A workbook whose entries declare more unpacked bytes than allowed: refused from the zip directory,
+    without reading (inflating) any entry."""
+    set_parameter(key="members.import_max_uncompressed_bytes", value=64 * 1024)
+    content = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx([row(n=1)]))) as source, \
+            zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/media/bomb.bin", b"\0" * (5 * 1024 * 1024))  # 5 MB of zeros, a few KB packed
+    reads = []
+    original_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: (reads.append(name),
+                                                                            original_open(self, name, *a, **k))[1])
+    response = upload(client, content.getvalue())
+    assert len(content.getvalue()) < 200 * 1024
+    _assert_refused(response, "解压后的数据量超过上限")
+    assert "xl/media/bomb.bin" not in [getattr(n, "filename", n) for n in reads]
+
+
+def test_the_import_task_has_time_limits_and_a_memory_cap():
+    import resource
+
+    from members.tasks import IMPORT_MEMORY_LIMIT_BYTES, memory_cap
+
+    assert member_import_task.soft_time_limit and member_import_task.time_limit > member_import_task.soft_time_limit
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with memory_cap(IMPORT_MEMORY_LIMIT_BYTES):
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+        assert soft != resource.RLIM_INFINITY
+        with pytest.raises(MemoryError):
+            bytearray(IMPORT_MEMORY_LIMIT_BYTES + 64 * 1024 * 1024)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before

@@ -9,7 +9,7 @@ from django.urls import reverse
 from members import services
 from zhongyuan_cppcc.core.registry import home_sections_for, nav_for
 
-from .factories import MemberFactory
+from .factories import MemberFactory, staff_actor
 
 
 @pytest.mark.django_db
@@ -28,7 +28,8 @@ def test_navigation(user_with_role, role, expected):
 @pytest.mark.django_db
 def test_home_sections(client_for, user_with_role, term):
     member = MemberFactory(with_account=True)
-    services.ledger_record_event(member=member, kind="research", subkind="research", date=date(2023, 3, 1))
+    services.ledger_record_event(member=member, kind="research", subkind="research", date=date(2023, 3, 1),
+                                   actor=staff_actor())
     titles = {s.title: s for s in home_sections_for(member.user)}
     assert "2023年：3.00 分" in titles["我的履职档案"].note
     officer_sections = {s.title: s for s in home_sections_for(user_with_role("member_officer"))}
@@ -49,14 +50,15 @@ def test_home_sections(client_for, user_with_role, term):
 def test_dashboard_panels(client_for, user_with_role, term):
     top = MemberFactory(name="张三", party_short="中共", sector_name="中国共产党")
     MemberFactory(name="李四")
-    services.ledger_record_event(member=top, kind="research", subkind="report", date=date(2023, 3, 1))
+    services.ledger_record_event(member=top, kind="research", subkind="report", date=date(2023, 3, 1),
+                                   actor=staff_actor())
     response = client_for(user_with_role("leader")).get(reverse("dashboard") + "?year=2023")
     titles = [p.title for p in response.context["panels"]]
-    assert {"委员党派构成", "委员界别构成", "2023年委员履职", "2023年履职积分前列"} <= set(titles)
+    assert {"2023年委员党派构成", "2023年委员界别构成", "2023年委员履职", "2023年履职积分前列"} <= set(titles)
     top_panel = next(p for p in response.context["panels"] if p.title == "2023年履职积分前列")
     assert [f.label for f in top_panel.figures] == ["1. 张三"]
-    party_panel = next(p for p in response.context["panels"] if p.title == "委员党派构成")
-    assert party_panel.figures[0].value == 2 and party_panel.chart["series"][0]["type"] == "pie"
+    party_panel = next(p for p in response.context["panels"] if p.title == "2023年委员党派构成")
+    assert party_panel.figures[0].value == 2 and party_panel.charts[0].option()["series"][0]["type"] == "pie"
     for panel in response.context["panels"]:
         for figure in panel.figures:
             if figure.url:
@@ -64,8 +66,8 @@ def test_dashboard_panels(client_for, user_with_role, term):
     # Office staff outside member affairs see the composition but not individual scores, and no links.
     other = client_for(user_with_role("proposal_officer")).get(reverse("dashboard") + "?year=2023")
     other_titles = [p.title for p in other.context["panels"]]
-    assert "委员党派构成" in other_titles and "2023年履职积分前列" not in other_titles
-    assert all(not f.url for p in other.context["panels"] if p.title == "委员党派构成" for f in p.figures)
+    assert "2023年委员党派构成" in other_titles and "2023年履职积分前列" not in other_titles
+    assert all(not f.url for p in other.context["panels"] if p.title == "2023年委员党派构成" for f in p.figures)
 
 
 def test_beat_picks_up_lost_imports():

@@ -4,14 +4,14 @@ import logging
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from members import personal_data, services
 from members.models import Member
 from zhongyuan_cppcc.audit.models import AuditEvent
 
-from .factories import MemberFactory, make_id_number, party, sector
+from .factories import MemberFactory, make_id_number, party, sector, staff_actor
 
 VALID = make_id_number(7, birth=date(1990, 1, 1))
 
@@ -109,10 +109,11 @@ def test_duplicate_id_number_is_refused_on_create_and_update():
     number = make_id_number(12)
     first = MemberFactory(id_number=number)
     with pytest.raises(services.DuplicateIdNumber):
-        services.member_create(name="李四", party=party(), sector=sector(), id_number=number.lower())
+        services.member_create(name="李四", party=party(), sector=sector(), id_number=number.lower(),
+                               actor=staff_actor())
     other = MemberFactory()
     with pytest.raises(services.DuplicateIdNumber):
-        services.member_update(member=other, id_number=number)
+        services.member_update(member=other, id_number=number, actor=staff_actor())
     assert Member.objects.filter(id_number_hash=first.id_number_hash).count() == 1
 
 
@@ -120,10 +121,11 @@ def test_duplicate_id_number_is_refused_on_create_and_update():
 def test_gender_or_birth_date_contradicting_the_id_number_is_refused():
     number = make_id_number(13, male=True)
     with pytest.raises(services.MembersError):
-        services.member_create(name="张三", party=party(), sector=sector(), id_number=number, gender="female")
+        services.member_create(name="张三", party=party(), sector=sector(), id_number=number, gender="female",
+                               actor=staff_actor())
     with pytest.raises(services.MembersError):
         services.member_create(name="张三", party=party(), sector=sector(), id_number=number,
-                               birth_date=date(2000, 1, 1))
+                               birth_date=date(2000, 1, 1), actor=staff_actor())
 
 
 @pytest.mark.django_db
@@ -137,7 +139,7 @@ def test_mobile_number_is_validated():
 def test_reveal_needs_the_permission_and_is_audited(officer, full_data_officer):
     number = make_id_number(14)
     member = MemberFactory(id_number=number, mobile="13812345678")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.member_reveal_personal_data(member=member, actor=officer)
     denied = AuditEvent.objects.get(action="members.personal_data_revealed", actor=officer)
     assert denied.outcome == "denied"
@@ -155,7 +157,8 @@ def test_services_never_log_or_audit_a_full_id_number(caplog, officer):
         member = MemberFactory(id_number=number, actor=officer)
         services.member_update(member=member, id_number=replacement, actor=officer)
         with pytest.raises(services.DuplicateIdNumber):
-            services.member_create(name="重复", party=party(), sector=sector(), id_number=replacement)
+            services.member_create(name="重复", party=party(), sector=sector(), id_number=replacement,
+                                   actor=officer)
     assert number not in caplog.text and replacement not in caplog.text
     audit_text = " ".join(f"{e.object_repr} {e.details}" for e in AuditEvent.objects.all())
     assert "members.member_changed" in {e.action for e in AuditEvent.objects.all()}
@@ -189,3 +192,63 @@ def test_security_administrator_grants_a_clearance_in_the_admin(client_for, offi
                               {"post": "yes"})
     assert not PersonalDataClearance.objects.exists()
     assert AuditEvent.objects.filter(action="members.clearance_revoked").exists()
+
+
+# --- Mobile numbers encrypted like ID numbers (issue 13) -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_no_plain_mobile_number_in_the_database_and_the_masked_form_is_unchanged():
+    member = MemberFactory(mobile="13912345678")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM members_member WHERE CAST(members_member.* AS text) LIKE %s",
+                       ["%12345678%"])
+        assert cursor.fetchone()[0] == 0
+    member = Member.objects.get(pk=member.pk)
+    assert member.mobile_masked == "139****5678"
+    assert member.mobile == "13912345678"
+    assert member.mobile_hash == personal_data.mobile_lookup_hash("13912345678")
+    assert member.mobile_hash != personal_data.lookup_hash("13912345678")  # domain-separated
+    # An ID number's ciphertext cannot pass for a mobile's (associated data binds it to its column).
+    with pytest.raises(ValueError):
+        personal_data.reveal_mobile(member.id_number_encrypted)
+
+
+@pytest.mark.django_db
+def test_search_by_a_whole_mobile_number_uses_the_lookup_hash():
+    from members.selectors import member_search
+
+    wanted = MemberFactory(mobile="13812345678")
+    MemberFactory(mobile="13812345679")
+    assert list(member_search(Member.objects.all(), "138 1234 5678")) == [wanted]
+    assert list(member_search(Member.objects.all(), "+8613812345678")) == [wanted]
+
+
+@pytest.mark.django_db
+def test_reveal_returns_the_full_mobile_number(full_data_officer):
+    member = MemberFactory(mobile="13712345678")
+    assert services.member_reveal_personal_data(member=member, actor=full_data_officer)["mobile"] == "13712345678"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_migration_encrypts_existing_plain_mobile_numbers():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0009_personal_data_clearance")])
+    old_apps = executor.loader.project_state([("members", "0009_personal_data_clearance")]).apps
+    OldMember = old_apps.get_model("members", "Member")
+    Party, Sector = old_apps.get_model("members", "Party"), old_apps.get_model("members", "Sector")
+    old = OldMember.objects.create(name="旧委员", gender="male", mobile="13612345678",
+                                   party=Party.objects.create(name="迁移党派"),
+                                   sector=Sector.objects.create(name="迁移界别"))
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    member = Member.objects.get(pk=old.pk)
+    assert member.mobile == "13612345678" and member.mobile_masked == "136****5678"
+    assert member.mobile_hash == personal_data.mobile_lookup_hash("13612345678")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM members_member WHERE CAST(members_member.* AS text) LIKE %s",
+                       ["%12345678%"])
+        assert cursor.fetchone()[0] == 0

@@ -7,7 +7,7 @@ from members.pinyin import name_pinyin, normalize_query
 from members.selectors import MemberFilters, member_list, member_search
 from members.services import member_update
 
-from .factories import MemberFactory
+from .factories import MemberFactory, staff_actor
 
 
 @pytest.mark.parametrize(("name", "pinyin", "initials"), [
@@ -71,7 +71,7 @@ def test_list_sorted_by_pinyin(people, officer):
 
 @pytest.mark.django_db
 def test_renaming_recomputes_pinyin(people):
-    member = member_update(member=people["zs"], name="王五")
+    member = member_update(member=people["zs"], name="王五", actor=staff_actor())
     assert (member.name_pinyin, member.name_initials) == ("wang wu", "ww")
     assert names(member_search(Member.objects.all(), "ww")) == ["王五"]
     assert names(member_search(Member.objects.all(), "zs")) == ["张少峰"]
@@ -79,5 +79,5 @@ def test_renaming_recomputes_pinyin(people):
 
 @pytest.mark.django_db
 def test_employer_change_updates_search(people):
-    member_update(member=people["lm"], employer="中原区融媒体中心")
+    member_update(member=people["lm"], employer="中原区融媒体中心", actor=staff_actor())
     assert names(member_search(Member.objects.all(), "融媒体")) == ["李明"]

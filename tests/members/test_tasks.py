@@ -6,13 +6,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.urls import reverse
 
 from members.models import ImportJob, ImportStatus, Member
-from members.services import _ImportProgress
+from members.services.imports import _ImportProgress
 from tests.conftest import wait_until
 from tests.factories import make_user
 from zhongyuan_cppcc.core.parameters import set_parameter
 
 from .factories import term10
-from .test_import import row, upload, xlsx
+from .test_import import post_only, row, xlsx
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_large_import_runs_on_a_real_worker(celery_worker_process, client_for):
     officer = make_user("member_officer")
     set_parameter(key="members.import_sync_max_rows", value=50)
     client = client_for(officer)
-    response = upload(client, xlsx([row(n=i) for i in range(1, 401)]))
+    response = post_only(client, xlsx([row(n=i) for i in range(1, 401)]))
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.run_async and job.status == ImportStatus.PENDING
     assert Member.objects.count() == 0  # nothing happens in the request

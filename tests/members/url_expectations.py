@@ -26,9 +26,10 @@ def _event(user=None) -> dict:
 
     from members.services import ledger_record_single
 
-    from .factories import MemberFactory
+    from .factories import MemberFactory, staff_actor
 
-    event = ledger_record_single(member=MemberFactory(), kind="study", subkind="session", date=date(2023, 3, 1))
+    event = ledger_record_single(member=MemberFactory(), kind="study", subkind="session", date=date(2023, 3, 1),
+                                 actor=staff_actor())
     return {"pk": event.pk}
 
 
@@ -44,9 +45,10 @@ def _visit(user=None) -> dict:
 
     from members.services import visit_record
 
-    from .factories import MemberFactory
+    from .factories import MemberFactory, staff_actor
 
-    return {"pk": visit_record(member=MemberFactory(), date=date(2023, 5, 1), visitors="甲", purpose="乙").pk}
+    return {"pk": visit_record(member=MemberFactory(), date=date(2023, 5, 1), visitors="甲", purpose="乙",
+                               actor=staff_actor()).pk}
 
 
 def _rule(user=None) -> dict:
@@ -60,9 +62,10 @@ def _meeting(user=None) -> dict:
 
     from members.services import meeting_create
 
-    from .factories import term10
+    from .factories import staff_actor, term10
 
-    return {"pk": meeting_create(kind="standing", title="常委会议", date=date(2023, 4, 18), term=term10()).pk}
+    return {"pk": meeting_create(kind="standing", title="常委会议", date=date(2023, 4, 18), term=term10(),
+                                 actor=staff_actor()).pk}
 
 
 def _activity(user=None) -> dict:
@@ -70,10 +73,10 @@ def _activity(user=None) -> dict:
 
     from members.services import activity_create
 
-    from .factories import MemberFactory
+    from .factories import MemberFactory, staff_actor
 
     return {"pk": activity_create(kind="research", subkind="research", title="调研", date=date(2023, 6, 1),
-                                  participants=[MemberFactory()]).pk}
+                                  participants=[MemberFactory()], actor=staff_actor()).pk}
 
 
 def _shortlist_year(user=None) -> dict:
@@ -104,7 +107,7 @@ READERS = (OFFICER, LEADER)
 EXPECTATIONS = {
     "members:member-list": only(*READERS),
     "members:member-create": only(OFFICER),
-    "members:member-export": only(*READERS),
+    "members:member-export": only(*READERS, method="post"),
     "members:my-record": only("member"),
     # Another member's record: 404 for whoever may not see it (a member sees only their own).
     "members:member-detail": Expect(allowed=list(READERS), others=HIDDEN, kwargs=_member),
@@ -133,14 +136,14 @@ EXPECTATIONS = {
     "members:activity-create": only(OFFICER),
     "members:activity-detail": only(*READERS, kwargs=_activity),
     "members:ranking": only(*READERS),
-    "members:ranking-export": only(*READERS),
+    "members:ranking-export": only(*READERS, method="post"),
     "members:shortlist-index": only(*READERS),
     "members:shortlist-generate": only(OFFICER, method="post"),
     "members:shortlist-detail": only(*READERS, kwargs=_shortlist_year),
     "members:shortlist-add": only(OFFICER, method="post", kwargs=_shortlist_year),
     "members:shortlist-finalize": only(OFFICER, method="post", kwargs=_shortlist_year),
     "members:shortlist-reopen": only(OFFICER, method="post", kwargs=_shortlist_year),
-    "members:shortlist-export": only(*READERS, kwargs=_shortlist_year),
+    "members:shortlist-export": only(*READERS, method="post", kwargs=_shortlist_year),
     "members:shortlist-exclude": only(OFFICER, method="post", kwargs=_shortlist_entry),
     "members:organisations": only(*READERS),
     "members:unit-list": only(*READERS, "sysadmin"),
