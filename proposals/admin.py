@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhongyuan_cppcc.accounts.grants import BusinessGrantAdminMixin
+
 from . import services
 from .models import (
     Assignment,
@@ -90,7 +92,7 @@ class ProposalNumberSequenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CollectiveAuthorisation)
-class CollectiveAuthorisationAdmin(admin.ModelAdmin):
+class CollectiveAuthorisationAdmin(BusinessGrantAdminMixin, admin.ModelAdmin):
     list_display = ("user", "party", "sector", "special_committee", "granted_at", "revoked_at")
     list_filter = ("revoked_at",)
     fields = ("user", "party", "sector", "special_committee", "note", "revoked_at")

@@ -52,15 +52,7 @@ def objection_deadlines(assigned_ons) -> dict[date, date]:
     if not dates:
         return {}
     calendar = WorkingCalendar(dates[0], dates[-1] + timedelta(days=days * 2 + 31))
-    result = {}
-    for basis in dates:
-        day, remaining = basis, days
-        while remaining:
-            day += timedelta(days=1)
-            if calendar.is_working_day(day):
-                remaining -= 1
-        result[basis] = day
-    return result
+    return {basis: calendar.add(basis, days) for basis in dates}
 
 
 def contact_deadline(assigned_on: date) -> date:

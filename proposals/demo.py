@@ -4,7 +4,8 @@
   figure), with joint and collective proposals, key proposals under a supervising leader, excellent
   ones, a few dissatisfied ratings followed by re-handling, class B follow-up reviews; plus proposals
   that were not registered, withdrawn or merged (not counted in the 212).
-- 2024 and 2025: full years, every registered proposal closed.
+- 2024 up to the year before the running one (`live_year`: the session year proposals written today are
+  filed under, so on 1–11 January still the previous year): full years, every registered proposal closed.
 - The current year (`timezone.localdate()`): every state, with dates relative to today so that the
   reminder scan fires on its first run (reply due in 30, 7 and 1 days, overdue and long overdue, an
   assignment not accepted after 3 working days, co-handling opinions due in 7 and 1 days, ratings still
@@ -39,6 +40,7 @@ from .services import _common, drafting, evaluation, handling, review
 SEED = 20230315
 REGISTERED_2023 = 212
 PAST_YEARS = {2024: 100, 2025: 110}
+LATER_PAST_YEAR = 110  # registered proposals of each later completed year (2026 once the running year is 2027)
 EDUCATION = "区教育局"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -620,18 +622,31 @@ def _analyze() -> None:
                            "members_member, members_ledgerevent")
 
 
+def live_year(today: date) -> int:
+    """The proposals year running on `today`: the session that proposals written today are filed under.
+    Before a year's proposal window opens (1–11 January) it is still the previous year's."""
+    return drafting.session_for(today)[0].year
+
+
+def past_years(live: int) -> dict[int, int]:
+    """The completed years loaded before the running one: every year from 2024 up to the one before it."""
+    return {year: PAST_YEARS.get(year, LATER_PAST_YEAR) for year in range(min(PAST_YEARS), live)}
+
+
 def load(*, stdout=None) -> None:
     today = timezone.localdate()
     rng = random.Random(SEED)
-    _ensure_session(today.year)
+    # A session for every year up to this one (the members demo has 2022–2026): proposals written in a
+    # later year are filed under that year's session, not under the last one the members demo made.
+    for year in range(min(PAST_YEARS), today.year + 1):
+        _ensure_session(year)
     demo = Demo(rng, today)
     with _quiet():
         _past_year(demo, 2023, REGISTERED_2023)
         _analyze()
-        for year, count in PAST_YEARS.items():
-            if year < today.year:
-                _past_year(demo, year, count)
-                _analyze()
+        for year, count in past_years(live_year(today)).items():
+            _past_year(demo, year, count)
+            _analyze()
         # Anything of the past years still waiting for ratings closes when its rating period ends.
         services.proposals_close_expired_rating_periods(today=today)
     with _in_app_only():

@@ -2,9 +2,9 @@
 
 `str(error)` is the translated, user-facing message (Chinese in the product)."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from zhongyuan_cppcc.workflow import errors as engine
 from zhongyuan_cppcc.workflow.errors import DomainError
 
 
@@ -12,30 +12,20 @@ class ProposalError(DomainError):
     """Base class: a request that cannot be carried out; nothing was changed."""
 
 
-class InvalidTransition(ProposalError):
+class InvalidTransition(ProposalError, engine.InvalidTransition):
     """The proposal's current status does not allow the verb (e.g. someone else acted first)."""
 
-    def __init__(self, *, verb: str, status: str, message=None):
-        from .workflow import Status, Verb
-
-        self.verb, self.status = verb, status
-        super().__init__(
-            message or _("“%(verb)s” is not possible: the proposal is now “%(status)s”. "
-                         "Reload the page to see its current state."),
-            verb=str(Verb(verb).label) if verb in Verb.values else verb,
-            status=str(Status(status).label) if status in Status.values else status,
-        )
+    default_message = _("“%(verb)s” is not possible: the proposal is now “%(status)s”. "
+                        "Reload the page to see its current state.")
 
 
-class ProposalPermissionDenied(ProposalError, PermissionDenied):
+class ProposalPermissionDenied(ProposalError, engine.ActionNotAllowed):
     """The actor may not do this to this proposal (checked again in the service)."""
 
-    default_message = _("You are not allowed to do this.")
 
-
-class DeadlinePassed(ProposalError):
+class DeadlinePassed(ProposalError, engine.DeadlinePassed):
     """A time window (session deadline, objection window, extension limit …) is over."""
 
 
-class NotReady(ProposalError):
+class NotReady(ProposalError, engine.NotReady):
     """A precondition other than the status is missing (pending invitations, missing reply document …)."""

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import HandlingUnit, Member, MemberStatus, Party, PlenarySession, Sector, SpecialCommittee
+from members.models import HandlingUnit, Member, MemberStatus, Party, Sector, SpecialCommittee
 from zhongyuan_cppcc.accounts.roles import Role
 from zhongyuan_cppcc.workflow.forms import add_service_error, form_error_text  # noqa: F401 - re-exported
 
@@ -32,7 +32,6 @@ from .models import (
     ReplyClass,
     Satisfaction,
 )
-from .selectors import ProposalFilter
 from .services.handling import REPLY_MAX_CHARS
 from .workflow import Status
 
@@ -60,6 +59,32 @@ class UploadField(forms.FileField):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ReplyLetterField(forms.FileField):
+    """The signed reply letter: one PDF, or photos of its pages (JPG/PNG, several at once) that become one PDF
+    on the server (scans.photos_to_pdf). Every file is checked by content."""
+
+    widget = MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
+
+    def clean(self, data, initial=None):
+        from .scans import IMAGE_TYPES, photos_to_pdf
+
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        uploads = [super(ReplyLetterField, self).clean(f, initial) for f in uploads]
+        if not uploads:
+            return super().clean(None, initial)
+        kinds = [validate_upload(f, allowed=frozenset({PDF}) | IMAGE_TYPES).file_type.code for f in uploads]
+        if kinds == [PDF]:
+            return uploads[0]
+        if PDF in kinds:
+            raise ValidationError(_("Upload either one PDF or photos of the pages (JPG/PNG), not both."),
+                                  code="mixed")
+        return photos_to_pdf(uploads)
+
+
 # --- Drafting ---------------------------------------------------------------------------------------------
 
 
@@ -81,9 +106,13 @@ class ProposalDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["suggested_lead_unit"].queryset = _active_units()
         self.fields["suggested_co_units"].queryset = _active_units()
-        if strict:
-            for name in ("title", "category", "situation", "analysis", "suggestions"):
+        for name in ("title", "category", "situation", "analysis", "suggestions"):
+            if strict:
                 self.fields[name].required = True
+            else:
+                # Not needed to save a draft, needed to submit: marked before the first submit
+                # (static/css/app.css shows the asterisk, screen readers hear "required").
+                self.fields[name].widget.attrs["aria-required"] = "true"
 
     @classmethod
     def initial_for(cls, proposal: Proposal) -> dict:
@@ -300,7 +329,8 @@ class ReplyForm(forms.Form):
     signer = forms.CharField(label=_("Signed by"), max_length=50, required=False)
     contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
-    document = UploadField(label=_("Signed reply document (PDF)"), allowed=frozenset({PDF}), required=False)
+    document = ReplyLetterField(label=_("Signed reply document (PDF, or photos of its pages as JPG/PNG)"),
+                                required=False)
 
     def __init__(self, *args, strict: bool = False, has_document: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -346,41 +376,6 @@ class ArchiveSearchForm(forms.Form):
     text = forms.CharField(label=_("Search"), max_length=100, required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
-
-
-class ProposalFilterForm(forms.Form):
-    """The officer list's filters; `to_filter()` gives the selectors.ProposalFilter."""
-
-    YES_NO = [("", _("All")), ("1", _("Yes")), ("0", _("No"))]
-
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
-    session = forms.ModelChoiceField(label=_("Plenary session"), queryset=PlenarySession.objects.none(),
-                                     required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
-    unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=HandlingUnit.objects.none(), required=False)
-    key = forms.ChoiceField(label=_("Key proposal"), choices=YES_NO, required=False)
-    overdue = forms.ChoiceField(label=_("Overdue"), choices=YES_NO, required=False)
-    excellent = forms.ChoiceField(label=_("Excellent"), choices=YES_NO, required=False)
-    text = forms.CharField(label=_("Search"), max_length=100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = PlenarySession.objects.select_related("term")
-        self.fields["unit"].queryset = HandlingUnit.objects.all()
-
-    def to_filter(self) -> ProposalFilter:
-        data = self.cleaned_data if self.is_valid() else {}
-
-        def flag(name):
-            value = data.get(name)
-            return None if value in (None, "") else value == "1"
-
-        return ProposalFilter(
-            year=data.get("year"), session_id=getattr(data.get("session"), "pk", None),
-            status=data.get("status") or None, category=data.get("category") or None,
-            unit_id=getattr(data.get("unit"), "pk", None), is_key=flag("key"), overdue=flag("overdue"),
-            excellent=flag("excellent"), text=data.get("text") or "")
 
 
 class CollectiveAuthorisationForm(forms.Form):

@@ -1,6 +1,6 @@
 """Role-home sections of the proposals module: what each role has waiting, each line linking to its list."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +10,8 @@ from zhongyuan_cppcc.core.registry import HomeLink, HomeSection
 
 def home_sections(user) -> list[HomeSection]:
     from . import selectors
-    from .models import AssignmentAnswer, Proposal, Rating, RatingStatus
-    from .views.lists import officer_list_url
+    from .filters import officer_list_url
+    from .models import Proposal
     from .workflow import DEADLINE_STATUSES, Status
 
     sections: list[HomeSection] = []
@@ -20,14 +20,14 @@ def home_sections(user) -> list[HomeSection]:
     archive = HomeLink(label=_("Archive of proposals and replies"), url=reverse("proposals:archive"))
     if user.has_perm("proposals.list_own_proposals"):
         mine_url = reverse("proposals:my-proposals")
-        to_rate = Rating.objects.filter(user=user, status=RatingStatus.OPEN, round=F("proposal__reply_round"),
-                                        proposal__status=Status.REPLIED).count()
+        mine = selectors.my_proposals_for(user=user).order_by()
+        to_rate = mine.filter(selectors.mine_show_q(user=user, show="to_rate")).count()
         sections.append(HomeSection(title=_("My proposals"), order=10, links=[
             HomeLink(label=_("My proposals and co-signings"), url=mine_url,
                      count=selectors.my_proposals_for(user=user).count()),
-            HomeLink(label=_("Invitations to co-sign"), url=mine_url,
-                     count=selectors.invitations_waiting_for(user=user).count()),
-            HomeLink(label=_("Replies waiting for my rating"), url=mine_url, count=to_rate),
+            HomeLink(label=_("Invitations to co-sign"), url=mine_url + "?show=invitations",
+                     count=mine.filter(selectors.mine_show_q(user=user, show="invitations")).count()),
+            HomeLink(label=_("Replies waiting for my rating"), url=mine_url + "?show=to_rate", count=to_rate),
             archive,
         ]))
         if user.has_perm("proposals.add_proposal"):
@@ -39,15 +39,15 @@ def home_sections(user) -> list[HomeSection]:
     if user.has_perm("proposals.list_unit_proposals"):
         unit_url = reverse("proposals:unit-list")
         qs = selectors.unit_proposals_for(user=user, today=today).order_by()
-        figures = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue),
-                               running=Count("pk", filter=Q(status__in=DEADLINE_STATUSES)))
-        pending = (Proposal.objects.filter(assignments__unit__officers=user, assignments__superseded_at__isnull=True,
-                                           assignments__answer=AssignmentAnswer.PENDING)
-                   .values("pk").distinct().count())
+        # One aggregate over the unit list, each figure the condition its list link applies (?show=…).
+        figures = qs.aggregate(total=Count("pk"), **{
+            show: Count("pk", filter=selectors.unit_show_q(user=user, show=show, today=today))
+            for show in selectors.UNIT_SHOW})
         sections.append(HomeSection(title=_("Proposals of my unit"), order=11, links=[
-            HomeLink(label=_("Being handled"), url=unit_url, count=figures["running"]),
-            HomeLink(label=_("Overdue"), url=unit_url, count=figures["overdue"]),
-            HomeLink(label=_("Assignments waiting for our answer"), url=unit_url, count=pending),
+            HomeLink(label=_("Being handled"), url=unit_url + "?show=running", count=figures["running"]),
+            HomeLink(label=_("Overdue"), url=unit_url + "?show=overdue", count=figures["overdue"]),
+            HomeLink(label=_("Assignments waiting for our answer"), url=unit_url + "?show=pending",
+                     count=figures["pending"]),
             HomeLink(label=_("All proposals of my unit"), url=unit_url, count=figures["total"]),
         ]))
     if user.has_perm("proposals.bulk_assign_proposals") or user.has_perm("proposals.review_replies"):

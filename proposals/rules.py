@@ -1,6 +1,8 @@
-"""Who may do what to a proposal: role and relation predicates × the status predicates of workflow.py.
+"""Who may do what to a proposal: role and relation predicates, registered on the workflow declaration.
 
-Object permissions are named `proposals.<verb>_proposal` (workflow.permission_name). Services check
+`WORKFLOW.register_actors(ACTORS)` adds one object permission per verb, `proposals.<verb>_proposal`
+(WORKFLOW.permission_name), granted when the actor predicate holds and the transition table allows the verb
+in the proposal's status; a verb without an actor stops start-up (the engine's check). Services check
 them again with rules.has_perm (no superuser short-cut). Page permissions take no object.
 """
 
@@ -10,7 +12,7 @@ from zhongyuan_cppcc.accounts.predicates import is_handler, is_leader, is_member
 
 from . import access
 from .models import Proposal, RatingStatus
-from .workflow import Status, Verb, can, permission_name
+from .workflow import WORKFLOW, Status, Verb
 
 
 def _proposal(obj) -> Proposal | None:
@@ -106,15 +108,6 @@ def followup_pending(user, proposal) -> bool:
     return proposal is not None and proposal.followup_due_on is not None and proposal.followup_done_at is None
 
 
-def status_allows(verb: str):
-    @rules.predicate(name=f"status_allows:{verb}")
-    def predicate(user, proposal) -> bool:
-        proposal = _proposal(proposal)
-        return proposal is not None and can(proposal.status, verb)
-
-    return predicate
-
-
 never = rules.always_deny
 officer_or_leader = is_proposal_officer | is_leader
 handler_of = is_handler & is_unit_of
@@ -162,11 +155,10 @@ ACTORS = {
     Verb.WITHHOLD: is_proposal_officer,
     Verb.UNWITHHOLD: is_proposal_officer,
     Verb.RECORD_FOLLOWUP: (lead_handler_of | is_proposal_officer) & followup_pending,
+    # Deadline reminders: only the office urges (催办) the handling units.
+    Verb.URGE: is_proposal_officer,
 }
-assert set(ACTORS) == set(Verb), "every verb needs a rule"
-
-for _verb, _actor in ACTORS.items():
-    rules.add_perm(permission_name(_verb), _actor & status_allows(_verb))
+WORKFLOW.register_actors(ACTORS)
 
 # --- Reading -------------------------------------------------------------------------------------------
 rules.add_perm("proposals.view_proposal",
@@ -194,9 +186,11 @@ rules.add_perm("proposals.bulk_assign_proposals", is_proposal_officer)
 rules.add_perm("proposals.export_proposals", officer_or_leader)
 rules.add_perm("proposals.view_archive", archive_reader)
 rules.add_perm("proposals.manage_collective_authorisations", is_proposal_officer)
-# Deadline reminders: the office and leaders read the reminders page; only the office urges (催办).
+# Deadline reminders: the office and leaders read the reminders page. Whether the user urges at all (the
+# urge column of the reminders page) is the URGE verb's actor rule; on one proposal it is the verb's
+# permission `proposals.urge_proposal` (actor and status).
 rules.add_perm("proposals.view_reminders", officer_or_leader)
-rules.add_perm("proposals.urge_proposals", is_proposal_officer)
+rules.add_perm("proposals.urge_proposals", ACTORS[Verb.URGE])
 
 # --- Administration (read-only for proposals; authorisations are configuration) ----------------------
 for _model in ("collectiveauthorisation",):

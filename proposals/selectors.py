@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import rules
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from . import access, similarity
 from . import parameters as p
 from .models import (
     Assignment,
+    AssignmentAnswer,
     Attachment,
     AttachmentKind,
     ContactRecord,
@@ -36,8 +37,11 @@ from .models import (
     StatusChange,
 )
 from .models.proposal import RUNNING_STATUSES, urgency_expression
-from .workflow import ANSWERED_STATUSES, DEADLINE_STATUSES, REGISTERED_STATUSES, Status, Verb
+from .workflow import ANSWERED_STATUSES, DEADLINE_STATUSES, REGISTERED_STATUSES, WORKFLOW, Status, Verb
 
+# Long text columns no list shows: leaving them out keeps the rows the database sorts and sends narrow.
+HEAVY_COLUMNS = ("situation", "analysis", "suggestions", "search_vector", "title_vector", "revision_reason",
+                 "rejection_note", "extension_reason", "followup_note", "withheld_reason")
 LIST_RELATED = ("lead_member", "lead_unit", "plenary_session__term", "organisation_party", "organisation_sector",
                 "organisation_committee")
 
@@ -134,54 +138,39 @@ def unit_proposals_count(*, user, unit: HandlingUnit | None = None) -> int:
     return access.unit_assignments(user, unit.pk if unit else None).values("proposal_id").distinct().count()
 
 
-@dataclass
-class ProposalFilter:
-    """The officer list's filters (all optional)."""
-
-    year: int | None = None
-    session_id: int | None = None
-    status: str | None = None
-    category: str | None = None
-    unit_id: int | None = None
-    is_key: bool | None = None
-    overdue: bool | None = None
-    excellent: bool | None = None
-    text: str = ""
+# The home counters' subsets of a list (?show=…): the counter and the list it opens apply the same condition.
+UNIT_SHOW = ("running", "overdue", "pending")
+MINE_SHOW = ("invitations", "to_rate")
 
 
-def apply_filter(qs: QuerySet[Proposal], flt: ProposalFilter, *, today: date | None = None) -> QuerySet[Proposal]:
-    today = today or timezone.localdate()
-    if flt.year:
-        qs = qs.filter(year=flt.year)
-    if flt.session_id:
-        qs = qs.filter(plenary_session_id=flt.session_id)
-    if flt.status:
-        qs = qs.filter(status=flt.status)
-    if flt.category:
-        qs = qs.filter(category=flt.category)
-    if flt.unit_id:
-        qs = qs.filter(lead_unit_id=flt.unit_id)
-    if flt.is_key is not None:
-        qs = qs.filter(is_key=flt.is_key)
-    if flt.excellent is not None:
-        qs = qs.filter(is_excellent=flt.excellent)
-    overdue = Q(status__in=DEADLINE_STATUSES, reply_due_on__lt=today)
-    if flt.overdue is True:
-        qs = qs.filter(overdue)
-    elif flt.overdue is False:
-        qs = qs.exclude(overdue)
-    if flt.text:
-        qs = text_search(qs, flt.text)
-    return qs
+def unit_show_q(*, user, show: str, today: date) -> Q:
+    """Of the unit list: being handled (running deadline), overdue, or waiting for our answer to an assignment."""
+    if show == "running":
+        return Q(status__in=DEADLINE_STATUSES)
+    if show == "overdue":
+        return Q(status__in=DEADLINE_STATUSES, reply_due_on__lt=today)
+    if show == "pending":
+        return Q(pk__in=Assignment.objects.filter(unit__officers=user, superseded_at__isnull=True,
+                                                  answer=AssignmentAnswer.PENDING).values("proposal_id"))
+    return Q()
 
 
-def officer_proposals_for(*, user, flt: ProposalFilter | None = None, today: date | None = None) -> QuerySet[Proposal]:
-    """Officers' and leaders' list: everything submitted, filtered, newest number first."""
+def mine_show_q(*, user, show: str) -> Q:
+    """Of the member's list: proposals inviting me to co-sign, or replies waiting for my rating."""
+    if show == "invitations":
+        return Q(pk__in=invitations_waiting_for(user=user).values("proposal_id"))
+    if show == "to_rate":
+        return Q(pk__in=Rating.objects.filter(user=user, status=RatingStatus.OPEN, round=F("proposal__reply_round"),
+                                              proposal__status=Status.REPLIED).values("proposal_id"))
+    return Q()
+
+
+def officer_proposals_for(*, user) -> QuerySet[Proposal]:
+    """Officers' and leaders' list: everything submitted, newest number first (filtered by
+    filters.ProposalFilterSet)."""
     if not _is_staff_reader(user):
         return Proposal.objects.none()
     qs = Proposal.objects.filter(access.staff_q()).select_related(*LIST_RELATED)
-    if flt is not None:
-        qs = apply_filter(qs, flt, today=today)
     return qs.order_by("-year", "-serial", "-submitted_at", "-pk")
 
 
@@ -391,9 +380,8 @@ def invitations_for(*, user, proposal: Proposal) -> list[CosignerInvitation]:
 def actions_for(*, user, proposal: Proposal) -> list[str]:
     """The verbs this user may perform on the proposal now (for the detail page's buttons). Verbs on an
     invitation or an assignment row are included when the user holds one that can take them."""
-    from .workflow import permission_name
 
-    return [verb for verb in Verb.values if rules.has_perm(permission_name(verb), user, proposal)]
+    return [verb for verb in Verb.values if rules.has_perm(WORKFLOW.permission_name(verb), user, proposal)]
 
 
 @dataclass
@@ -551,25 +539,71 @@ def _final_ratings() -> QuerySet[Rating]:
                                  proposal__status__in=ANSWERED_STATUSES)
 
 
-def proposal_figures_by_year(*, years: list[int], today: date | None = None) -> dict[int, Figures]:
+def dashboard_q(*, street=None, unit=None, prefix: str = "") -> Q:
+    """The dashboard's street / handling-unit filter on proposals (`prefix` for a related model's query): a
+    proposal belongs to the street working committee of its lead proposer, and to its lead unit. The officer
+    list's `street` and `unit` filters apply the same conditions."""
+    q = Q()
+    if street is not None:
+        q &= Q(**{f"{prefix}lead_member__street": street})
+    if unit is not None:
+        q &= Q(**{f"{prefix}lead_unit": unit})
+    return q
+
+
+def proposer_party():
+    """A proposal's party: the party organisation that filed it, else its lead proposer's party."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce("organisation_party", "lead_member__party")
+
+
+def proposer_sector():
+    """A proposal's sector: the sector group that filed it, else its lead proposer's sector."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce("organisation_sector", "lead_member__sector")
+
+
+def proposal_figures_by_year(*, years: list[int], today: date | None = None, street=None,
+                             unit=None) -> dict[int, Figures]:
     """Registered, replied, closed, overdue, key, excellent per proposal year (one query)."""
     today = today or timezone.localdate()
     result = {year: Figures() for year in years}
-    for row in _registered().filter(year__in=years).values("year").annotate(**_proposal_counts(today)).order_by():
+    for row in (_registered().filter(dashboard_q(street=street, unit=unit), year__in=years).values("year")
+                .annotate(**_proposal_counts(today)).order_by()):
         figures = result[row.pop("year")]
         for name, value in row.items():
             setattr(figures, name, value)
     return result
 
 
-def satisfaction_by_year(*, years: list[int]) -> dict[int, Figures]:
+def satisfaction_by_year(*, years: list[int], street=None, unit=None) -> dict[int, Figures]:
     """Final-round ratings per proposal year (one query); read .satisfaction_rate."""
     result = {year: Figures() for year in years}
-    for row in (_final_ratings().filter(proposal__year__in=years).values("proposal__year")
+    for row in (_final_ratings().filter(dashboard_q(street=street, unit=unit, prefix="proposal__"),
+                                        proposal__year__in=years).values("proposal__year")
                 .annotate(**_rating_counts()).order_by()):
         figures = result[row.pop("proposal__year")]
         for name, value in row.items():
             setattr(figures, name, value)
+    return result
+
+
+def registered_breakdown(*, year: int, by: str, street=None, unit=None) -> dict:
+    """Registered proposals of the year counted per month of submission (`by="month"`, keys are the first
+    day of the month, None for none), per lead proposer's street, per party or per sector (keys are primary
+    keys, None for none). One GROUP BY query; the counts add up to the year's registered figure."""
+    from django.db.models.functions import Coalesce, TruncMonth
+
+    keys = {"month": TruncMonth(Coalesce("submitted_at", "registered_at")), "street": F("lead_member__street"),
+            "party": proposer_party(), "sector": proposer_sector()}
+    rows = (_registered().filter(dashboard_q(street=street, unit=unit), year=year).order_by()
+            .annotate(key=keys[by]).values("key").annotate(n=Count("pk")))
+    result = {}
+    for row in rows:
+        key = row["key"].date() if by == "month" and row["key"] is not None else row["key"]
+        result[key] = result.get(key, 0) + row["n"]
     return result
 
 
@@ -579,23 +613,25 @@ class UnitFigures(Figures):
     co_handled: int = 0
 
 
-def unit_figures(*, year: int, today: date | None = None) -> list[UnitFigures]:
+def unit_figures(*, year: int, today: date | None = None, street=None, unit=None) -> list[UnitFigures]:
     """The officer's per-unit table for a year: proposals led (assigned), replied, overdue, reply rate,
     satisfaction rate, co-handled. Four queries whatever the number of units."""
     today = today or timezone.localdate()
     units = {u.pk: UnitFigures(unit=u) for u in HandlingUnit.objects.all()}
-    rows = (_registered().filter(year=year, lead_unit__isnull=False).values("lead_unit")
-            .annotate(**_proposal_counts(today)).order_by())
+    rows = (_registered().filter(dashboard_q(street=street, unit=unit), year=year, lead_unit__isnull=False)
+            .values("lead_unit").annotate(**_proposal_counts(today)).order_by())
     for row in rows:
         figures = units.get(row.pop("lead_unit"))
         for name, value in row.items():
             setattr(figures, name, value)
-    for row in (_final_ratings().filter(proposal__year=year, proposal__lead_unit__isnull=False)
+    for row in (_final_ratings().filter(dashboard_q(street=street, unit=unit, prefix="proposal__"),
+                                        proposal__year=year, proposal__lead_unit__isnull=False)
                 .values("proposal__lead_unit").annotate(**_rating_counts()).order_by()):
         figures = units.get(row.pop("proposal__lead_unit"))
         for name, value in row.items():
             setattr(figures, name, value)
-    co_rows = (Assignment.objects.filter(role="co", superseded_at__isnull=True, proposal__year=year,
+    co_rows = (Assignment.objects.filter(dashboard_q(street=street, unit=unit, prefix="proposal__"), role="co",
+                                         superseded_at__isnull=True, proposal__year=year,
                                          proposal__status__in=REGISTERED_STATUSES)
                .values("unit").annotate(n=Count("proposal", distinct=True)).order_by())
     for row in co_rows:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, drafting, lists, reminders, workflow
+from .views import attachments, drafting, lists, printing, reminders, workflow
 
 app_name = "proposals"
 
@@ -54,7 +54,16 @@ urlpatterns = [
     path("units/", lists.unit_table, name="unit-table"),
     path("archive/", lists.archive, name="archive"),
     path("export/", lists.export, name="export"),
+    path("unit/export/", lists.unit_export, name="unit-export"),
+    path("key/export/", lists.key_export, name="key-export"),
+    path("replies/pending/export/", lists.approval_export, name="approval-export"),
+    path("units/export/", lists.unit_table_export, name="unit-table-export"),
+    path("reminders/export/", lists.reminders_export, name="reminders-export"),
     path("<int:pk>/print/", lists.print_proposal, name="print"),
+    # --- PDFs rendered on the server (views/printing.py) ----------------------------------------------
+    path("<int:pk>/print.pdf", printing.proposal_pdf, name="print-pdf"),
+    path("<int:pk>/reply.pdf", printing.reply_pdf, name="reply-pdf"),
+    path("compilation.pdf", printing.compilation_pdf, name="compilation-pdf"),
     # --- deadline reminders (views/reminders.py) ------------------------------------------------------
     path("reminders/", reminders.reminder_list, name="reminders"),
     path("<int:pk>/urge/", reminders.proposal_urge_view, name="urge"),

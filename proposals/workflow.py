@@ -1,12 +1,18 @@
-"""Proposal statuses and the one transition table (DESIGN.md §3).
+"""Proposal statuses and the one transition table (DESIGN.md §3), declared on the shared workflow engine.
 
 Every domain verb that depends on the proposal's status is a key of TRANSITIONS, including the verbs
-that leave the status unchanged (self-loops such as "invite_cosigner" or "extend"): the table is the
-single answer to "may this happen now?". Services check it; rules.py turns it into status predicates.
+that leave the status unchanged (self-loops such as "invite_cosigner", "extend" or "urge"): the table is
+the single answer to "may this happen now?". `WORKFLOW` is the declaration: the services check it
+(zhongyuan_cppcc.workflow.services), rules.py registers who may perform each verb on it, and the status
+sets below are the only definitions of "terminal", "being handled" and so on.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zhongyuan_cppcc.workflow.engine import Workflow, loops
+
+from .errors import InvalidTransition, ProposalPermissionDenied
 
 
 class Status(models.TextChoices):
@@ -63,6 +69,7 @@ class Verb(models.TextChoices):
     WITHHOLD = "withhold", _("Withhold publication")
     UNWITHHOLD = "unwithhold", _("Publish again")
     RECORD_FOLLOWUP = "record_followup", _("Record follow-up review")
+    URGE = "urge", _("Urge")
 
 
 S, V = Status, Verb
@@ -77,22 +84,19 @@ HANDLING_STATUSES = frozenset({S.ASSIGNED, S.REPLY_REVIEW, S.REPLIED, S.REHANDLI
 DEADLINE_STATUSES = frozenset({S.ASSIGNED, S.REHANDLING})
 # Statuses in which at least one reply has been approved.
 ANSWERED_STATUSES = frozenset({S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED})
+# Finished: no status move is possible any more (only bookkeeping self-loops); nothing more is reminded.
 TERMINAL_STATUSES = frozenset({S.WITHDRAWN, S.NOT_REGISTERED, S.MERGED, S.CLOSED})
-
-
-def _loops(verb: Verb, statuses) -> dict:
-    return {(status, verb): status for status in statuses}
 
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     # Drafting (a proposal returned for revision is a draft again, flagged with the reason).
-    **_loops(V.UPDATE_DRAFT, [S.DRAFT]),
-    **_loops(V.INVITE_COSIGNER, [S.DRAFT]),
-    **_loops(V.WITHDRAW_INVITATION, [S.DRAFT]),
-    **_loops(V.ACCEPT_INVITATION, [S.DRAFT]),
-    **_loops(V.DECLINE_INVITATION, [S.DRAFT]),
-    **_loops(V.ADD_ATTACHMENT, [S.DRAFT]),
-    **_loops(V.REMOVE_ATTACHMENT, [S.DRAFT]),
+    **loops(V.UPDATE_DRAFT, [S.DRAFT]),
+    **loops(V.INVITE_COSIGNER, [S.DRAFT]),
+    **loops(V.WITHDRAW_INVITATION, [S.DRAFT]),
+    **loops(V.ACCEPT_INVITATION, [S.DRAFT]),
+    **loops(V.DECLINE_INVITATION, [S.DRAFT]),
+    **loops(V.ADD_ATTACHMENT, [S.DRAFT]),
+    **loops(V.REMOVE_ATTACHMENT, [S.DRAFT]),
     (S.DRAFT, V.SUBMIT): S.SUBMITTED,
     (S.DRAFT, V.WITHDRAW): S.WITHDRAWN,
     (S.SUBMITTED, V.WITHDRAW): S.WITHDRAWN,
@@ -100,20 +104,20 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.SUBMITTED, V.REGISTER): S.REGISTERED,
     (S.SUBMITTED, V.RETURN): S.DRAFT,
     (S.SUBMITTED, V.REJECT): S.NOT_REGISTERED,
-    **_loops(V.CONVERT_TO_OPINION, [S.NOT_REGISTERED]),
+    **loops(V.CONVERT_TO_OPINION, [S.NOT_REGISTERED]),
     (S.SUBMITTED, V.MERGE): S.MERGED,
     (S.REGISTERED, V.MERGE): S.MERGED,
     # Assignment and handling.
     (S.REGISTERED, V.ASSIGN): S.ASSIGNED,
-    **_loops(V.SET_KEY, [S.REGISTERED, S.ASSIGNED, S.REPLY_REVIEW, S.REPLIED, S.REHANDLING,
+    **loops(V.SET_KEY, [S.REGISTERED, S.ASSIGNED, S.REPLY_REVIEW, S.REPLIED, S.REHANDLING,
                          S.REHANDLING_REVIEW]),
-    **_loops(V.ACCEPT_ASSIGNMENT, [S.ASSIGNED]),
-    **_loops(V.OBJECT_ASSIGNMENT, [S.ASSIGNED]),
-    **_loops(V.REASSIGN, [S.ASSIGNED]),
-    **_loops(V.EXTEND, [S.ASSIGNED]),
-    **_loops(V.SUBMIT_CO_OPINION, [S.ASSIGNED, S.REPLY_REVIEW, S.REHANDLING, S.REHANDLING_REVIEW]),
-    **_loops(V.RECORD_CONTACT, [S.ASSIGNED, S.REHANDLING]),
-    **_loops(V.SAVE_REPLY, [S.ASSIGNED, S.REHANDLING]),
+    **loops(V.ACCEPT_ASSIGNMENT, [S.ASSIGNED]),
+    **loops(V.OBJECT_ASSIGNMENT, [S.ASSIGNED]),
+    **loops(V.REASSIGN, [S.ASSIGNED]),
+    **loops(V.EXTEND, [S.ASSIGNED]),
+    **loops(V.SUBMIT_CO_OPINION, [S.ASSIGNED, S.REPLY_REVIEW, S.REHANDLING, S.REHANDLING_REVIEW]),
+    **loops(V.RECORD_CONTACT, [S.ASSIGNED, S.REHANDLING]),
+    **loops(V.SAVE_REPLY, [S.ASSIGNED, S.REHANDLING]),
     (S.ASSIGNED, V.SUBMIT_REPLY): S.REPLY_REVIEW,
     (S.REHANDLING, V.SUBMIT_REPLY): S.REHANDLING_REVIEW,
     (S.REPLY_REVIEW, V.APPROVE_REPLY): S.REPLIED,
@@ -121,33 +125,24 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.REPLY_REVIEW, V.RETURN_REPLY): S.ASSIGNED,
     (S.REHANDLING_REVIEW, V.RETURN_REPLY): S.REHANDLING,
     # Rating by the proposers.
-    **_loops(V.RATE, [S.REPLIED]),
+    **loops(V.RATE, [S.REPLIED]),
     (S.REPLIED, V.REHANDLE): S.REHANDLING,
     (S.REPLIED, V.CLOSE): S.CLOSED,
     # Evaluation, publication and follow-up.
-    **_loops(V.RATE_QUALITY, [S.ASSIGNED, S.REPLY_REVIEW, S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW,
+    **loops(V.RATE_QUALITY, [S.ASSIGNED, S.REPLY_REVIEW, S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW,
                               S.CLOSED]),
-    **_loops(V.MARK_EXCELLENT, REGISTERED_STATUSES),
-    **_loops(V.UNMARK_EXCELLENT, REGISTERED_STATUSES),
-    **_loops(V.WITHHOLD, REGISTERED_STATUSES),
-    **_loops(V.UNWITHHOLD, REGISTERED_STATUSES),
-    **_loops(V.RECORD_FOLLOWUP, [S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED]),
+    **loops(V.MARK_EXCELLENT, REGISTERED_STATUSES),
+    **loops(V.UNMARK_EXCELLENT, REGISTERED_STATUSES),
+    **loops(V.WITHHOLD, REGISTERED_STATUSES),
+    **loops(V.UNWITHHOLD, REGISTERED_STATUSES),
+    **loops(V.RECORD_FOLLOWUP, [S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED]),
+    # Reminders: the office urges (催办) the units while one works on it or its reply awaits approval.
+    **loops(V.URGE, [S.ASSIGNED, S.REPLY_REVIEW, S.REHANDLING, S.REHANDLING_REVIEW]),
 }
 
 
-def target(status: str, verb: str) -> str | None:
-    """The status `verb` leads to from `status`, or None when the move is not allowed."""
-    return TRANSITIONS.get((status, verb))
-
-
-def can(status: str, verb: str) -> bool:
-    return (status, verb) in TRANSITIONS
-
-
-def statuses_allowing(verb: str) -> frozenset[str]:
-    return frozenset(status for (status, v) in TRANSITIONS if v == verb)
-
-
-def permission_name(verb: str) -> str:
-    """The django-rules permission guarding a verb, e.g. proposals.register_proposal."""
-    return f"proposals.{verb}_proposal"
+WORKFLOW = Workflow(
+    app_label="proposals", model_name="proposal", status=Status, verb=Verb, transitions=TRANSITIONS,
+    initial=S.DRAFT, terminal=TERMINAL_STATUSES, history=("proposals.StatusChange", "proposal"),
+    invalid_transition=InvalidTransition, not_allowed=ProposalPermissionDenied,
+)  # on_saved (forget the relations cached on the instance) is wired in apps.ready: access imports the models

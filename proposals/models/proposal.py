@@ -148,6 +148,8 @@ class Proposal(models.Model):
     situation = models.TextField(_("situation"), blank=True)
     analysis = models.TextField(_("analysis"), blank=True)
     suggestions = models.TextField(_("suggestions"), blank=True)
+    # Compact pinyin and initials of the title ("xuewei|xw"), kept by zhongyuan_cppcc.search on save.
+    search_pinyin = models.TextField(blank=True, default="", editable=False)
     suggested_lead_unit = models.ForeignKey(HandlingUnit, verbose_name=_("suggested lead unit"), null=True,
                                             blank=True, on_delete=models.SET_NULL, related_name="+")
     suggested_co_units = models.ManyToManyField(HandlingUnit, verbose_name=_("suggested co-handling units"),

@@ -92,16 +92,9 @@ def working_due_dates(first_basis: date, last_basis: date, days: int) -> dict[da
     if last_basis < first_basis:
         return {}
     calendar = WorkingCalendar(first_basis, last_basis + timedelta(days=days * 2 + 31))
-    result, basis = {}, first_basis
-    while basis <= last_basis:
-        day, remaining = basis, days
-        while remaining:
-            day += timedelta(days=1)
-            if calendar.is_working_day(day):
-                remaining -= 1
-        result[basis] = day
-        basis += timedelta(days=1)
-    return result
+    span = (last_basis - first_basis).days
+    bases = (first_basis + timedelta(days=i) for i in range(span + 1))
+    return {basis: calendar.add(basis, days) for basis in bases}
 
 
 def due_bases(today: date, days: int, catch_up_days: int) -> dict[date, date]:

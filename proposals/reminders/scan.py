@@ -22,7 +22,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from members.models import HandlingUnit
-from zhongyuan_cppcc.core.tasks_util import enqueue
 
 from ..models import (
     DIGEST_MILESTONES,
@@ -37,7 +36,7 @@ from ..models import (
     ReminderStatus,
 )
 from ..services._common import proposal_officers
-from ..workflow import DEADLINE_STATUSES, Status
+from ..workflow import DEADLINE_STATUSES, TERMINAL_STATUSES, Status
 from .milestones import (
     CO_OPINION_NOTICES,
     REPLY_NOTICES,
@@ -52,9 +51,9 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 # Statuses after which nothing more is sent (the 回头看 follow-up of a closed proposal excepted).
-NOTHING_MORE = frozenset({Status.CLOSED, Status.MERGED, Status.WITHDRAWN, Status.NOT_REGISTERED})
 LIVE = (ReminderStatus.PENDING, ReminderStatus.SENT, ReminderStatus.FAILED)
-FOLLOWUP_EXCLUDED = frozenset({Status.MERGED, Status.WITHDRAWN, Status.NOT_REGISTERED})
+# The 回头看 follow-up of a closed proposal is still reminded; nothing after the other terminal statuses.
+FOLLOWUP_EXCLUDED = TERMINAL_STATUSES - {Status.CLOSED}
 
 
 @dataclass
@@ -274,13 +273,6 @@ def publish_pending(*, now: datetime | None = None, cfg: ReminderSettings | None
 
 
 def _publish(instant: list[int], digest_users: list[int], ids: list[int], marked_at: datetime) -> None:
-    from .tasks import reminder_digest_task, reminder_send_task
+    from .tasks import publish_rows
 
-    jobs = [(reminder_send_task, pk) for pk in instant] + [(reminder_digest_task, uid) for uid in digest_users]
-    for task, arg in jobs:
-        if not enqueue(task, arg):
-            # Broker down: unmark the rows so that the next scan publishes them again (a row whose task
-            # did go out is harmless to publish twice: sending claims the row).
-            Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PENDING, enqueued_at=marked_at).update(
-                enqueued_at=None)
-            return
+    publish_rows(instant, digest_users, ids, marked_at)

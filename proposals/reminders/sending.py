@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from zhongyuan_cppcc.accounts.roles import Role
 from zhongyuan_cppcc.audit.services import audit_record
-from zhongyuan_cppcc.core.tasks_util import enqueue_on_commit
 from zhongyuan_cppcc.notifications.services import absolute_url, notify
+from zhongyuan_cppcc.workflow.services import check, lock
 
 from .. import deadlines
 from ..errors import NotReady, ProposalPermissionDenied
@@ -37,14 +37,13 @@ from ..models import (
     ReminderStatus,
 )
 from ..services._common import label, proposal_url
-from ..workflow import DEADLINE_STATUSES, Status
+from ..workflow import DEADLINE_STATUSES, TERMINAL_STATUSES, WORKFLOW, Status, Verb
 from .milestones import CO_OPINION_NOTICES, REPLY_NOTICES, load_settings, notice_days, working_due_dates
-from .scan import FOLLOWUP_EXCLUDED, NOTHING_MORE
+from .scan import FOLLOWUP_EXCLUDED
 
 logger = logging.getLogger(__name__)
 
 DIGEST_LINES = 50
-URGE_STATUSES = frozenset({Status.ASSIGNED, Status.REPLY_REVIEW, Status.REHANDLING, Status.REHANDLING_REVIEW})
 
 
 # --- Is the reminder still due when it is sent? -------------------------------------------------------
@@ -64,7 +63,7 @@ def still_due(row: Reminder, today: date) -> bool:
     if m == Milestone.FOLLOWUP_DUE:
         return (proposal.status not in FOLLOWUP_EXCLUDED and proposal.followup_done_at is None
                 and proposal.followup_due_on == row.due_on)
-    if proposal.status in NOTHING_MORE:
+    if proposal.status in TERMINAL_STATUSES:
         return False
     if m == Milestone.URGE:
         return True
@@ -96,22 +95,35 @@ def still_due(row: Reminder, today: date) -> bool:
 # --- Messages ------------------------------------------------------------------------------------------
 
 
-def message_for(row: Reminder) -> tuple[str, str]:
-    """(title, body): what is due, when, how the deadline was computed, and the link."""
+def message_for(row: Reminder, today: date | None = None) -> tuple[str, str]:
+    """(title, body): what is due, when, how the deadline was computed, and the link.
+
+    A notice sent late (caught up after an outage) never announces a past date as still to come."""
     proposal = row.proposal
     name = label(proposal)
     due = row.due_on.isoformat()
     m = row.milestone
     cfg = load_settings()
-    if m in REPLY_NOTICES:
+    late = (today or timezone.localdate()) - row.due_on
+    past = {"due": due, "proposal": name, "late": late.days}
+    if m in REPLY_NOTICES and late.days > 0:
+        title = _("Reply overdue since %(due)s: %(proposal)s") % past
+        what = _("The reply to this proposal was due on %(due)s, %(late)d days ago.") % past
+        how = deadlines.explain_reply_deadline(proposal)
+    elif m in REPLY_NOTICES:
         days = notice_days(cfg.reply_due_days, REPLY_NOTICES, m)
         title = _("Reply due on %(due)s: %(proposal)s") % {"due": due, "proposal": name}
         what = _("The reply to this proposal is due on %(due)s (notice %(days)d days before the deadline).") % {
             "due": due, "days": days or 0}
         how = deadlines.explain_reply_deadline(proposal)
     elif m in CO_OPINION_NOTICES:
-        title = _("Co-handling opinion due on %(due)s: %(proposal)s") % {"due": due, "proposal": name}
-        what = _("Your unit's co-handling opinion to the lead unit is due on %(due)s.") % {"due": due}
+        if late.days > 0:
+            title = _("Co-handling opinion overdue since %(due)s: %(proposal)s") % past
+            what = _("Your unit's co-handling opinion to the lead unit was due on %(due)s, %(late)d days "
+                     "ago.") % past
+        else:
+            title = _("Co-handling opinion due on %(due)s: %(proposal)s") % {"due": due, "proposal": name}
+            what = _("Your unit's co-handling opinion to the lead unit is due on %(due)s.") % {"due": due}
         assignment = Assignment.objects.filter(proposal=proposal, unit_id=row.unit_id, role=AssignmentRole.CO,
                                                superseded_at__isnull=True).first()
         how = deadlines.explain_co_opinion_deadline(assignment) if assignment else ""
@@ -128,7 +140,10 @@ def message_for(row: Reminder) -> tuple[str, str]:
             "days": cfg.rating_working_days, "due": due}
         how = deadlines.explain_rating_deadline(proposal.reply_approved_on) if proposal.reply_approved_on else ""
     elif m == Milestone.FOLLOWUP_DUE:
-        title = _("Follow-up review (回头看) due on %(due)s: %(proposal)s") % {"due": due, "proposal": name}
+        if late.days > 0:
+            title = _("Follow-up review (回头看) overdue since %(due)s: %(proposal)s") % past
+        else:
+            title = _("Follow-up review (回头看) due on %(due)s: %(proposal)s") % {"due": due, "proposal": name}
         what = _("The class B reply promised further work; the follow-up review is due on %(due)s.") % {"due": due}
         how = _("Due %(months)d months after the reply was approved on %(basis)s.") % {
             "months": deadlines.get_parameter(deadlines.p.FOLLOWUP_MONTHS),
@@ -216,7 +231,7 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
             if not still_due(row, timezone.localdate(now)):
                 Reminder.objects.filter(pk=row.pk).update(status=ReminderStatus.CANCELLED, sent_at=None)
                 return ReminderStatus.CANCELLED
-            title, body = message_for(row)
+            title, body = message_for(row, timezone.localdate(now))
             notification = notify(recipient=row.recipient, kind=f"proposals.reminder.{row.milestone}", title=title,
                                   body=body, url=proposal_url(row.proposal), target=row.proposal,
                                   dedupe_key=f"proposals.reminder:{row.pk}")
@@ -300,19 +315,19 @@ def send_pending_inline(*, now: datetime | None = None) -> int:
 
 
 def proposal_urge(*, actor, proposal: Proposal | int, note: str = "", at: datetime | None = None) -> int:
-    """The proposal office urges the units handling a proposal: one URGE row per unit officer for the
-    day (a double click or a second urge the same day sends nothing more). Returns the new rows."""
-    from .tasks import reminder_send_task
-
+    """The proposal office urges the units handling a proposal (the URGE verb, a self-loop of the table
+    without a timeline row): one URGE row per unit officer for the day (a double click or a second urge
+    the same day sends nothing more). Returns the new rows."""
     if not (actor.is_authenticated and actor.has_perm("proposals.urge_proposals")):
         raise ProposalPermissionDenied()
     at = at or timezone.now()
     today = timezone.localdate(at)
     note = (note or "").strip()[:500]
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=getattr(proposal, "pk", proposal))
-        if proposal.status not in URGE_STATUSES:
+        proposal = lock(Proposal, proposal)
+        if not WORKFLOW.can(proposal.status, Verb.URGE):
             raise NotReady(_("Only a proposal being handled by a unit can be urged."))
+        check(WORKFLOW, proposal, Verb.URGE, actor)
         from .scan import unit_officer_map
 
         officers = unit_officer_map()
@@ -328,8 +343,11 @@ def proposal_urge(*, actor, proposal: Proposal | int, note: str = "", at: dateti
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         new_ids = list(Reminder.objects.filter(proposal=proposal, milestone=Milestone.URGE, due_on=today,
                                                created_at=at).values_list("pk", flat=True))
-        for pk in new_ids:
-            enqueue_on_commit(reminder_send_task, pk)
+        # Published after commit; if the broker is down the rows are unmarked, so the next scan publishes
+        # them at once instead of waiting reminders.stuck_after_minutes for a task that never left.
+        from .tasks import publish_rows
+
+        transaction.on_commit(lambda: publish_rows(new_ids, [], new_ids, at))
         audit_record(action="proposals.urge", actor=actor, obj=proposal,
                      details={"reminders": len(new_ids), "note": note})
     return len(new_ids)

@@ -1,10 +1,10 @@
-"""Helpers shared by the proposal services: locking, the table check, the transition record,
-text validation and notifications. Not part of the public API (import from proposals.services)."""
+"""Helpers shared by the proposal services: text validation and notifications. Locking, the table check
+and the transition record are the workflow engine's (zhongyuan_cppcc.workflow.services, with
+proposals.workflow.WORKFLOW). Not part of the public API (import from proposals.services)."""
 
 from collections.abc import Iterable
 from datetime import date, datetime
 
-import rules
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
@@ -12,13 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongyuan_cppcc.accounts.roles import Role
-from zhongyuan_cppcc.audit.services import audit_record
 from zhongyuan_cppcc.notifications.services import notify
 
-from .. import access
-from ..errors import InvalidTransition, ProposalPermissionDenied
-from ..models import Proposal, StatusChange
-from ..workflow import can, permission_name, target
+from ..models import Proposal
 
 
 class _Keep:
@@ -37,61 +33,6 @@ def when(at: datetime | None) -> datetime:
 
 def local_day(at: datetime) -> date:
     return timezone.localdate(at)
-
-
-def pk_of(obj) -> int:
-    return obj.pk if hasattr(obj, "pk") else int(obj)
-
-
-def lock(proposal: Proposal | int) -> Proposal:
-    """Re-read the proposal under a row lock: concurrent verbs on one proposal run one after another,
-    and each sees the status the previous one left."""
-    return Proposal.objects.select_for_update().get(pk=pk_of(proposal))
-
-
-def check(proposal: Proposal, verb: str, actor, *, message=None) -> None:
-    """The table first (a clear 'not possible now' beats 'not allowed'), then the permission again."""
-    if not can(proposal.status, verb):
-        raise InvalidTransition(verb=verb, status=proposal.status)
-    if not rules.has_perm(permission_name(verb), actor, proposal):
-        raise ProposalPermissionDenied(message)
-
-
-def transition(
-    proposal: Proposal,
-    verb: str,
-    actor,
-    *,
-    at: datetime,
-    note: str = "",
-    fields: Iterable[str] = (),
-    details: dict | None = None,
-    history: bool = True,
-    audit_actor=None,
-) -> StatusChange | None:
-    """Apply `verb` to a locked proposal: new status from the table, save only the given fields,
-    a StatusChange row (unless history=False) and an audit row."""
-    from_status = proposal.status
-    to_status = target(from_status, verb)
-    if to_status is None:
-        raise InvalidTransition(verb=verb, status=from_status)
-    proposal.status = to_status
-    proposal.save(update_fields=sorted({*fields, "status", "updated_at"}))
-    access.forget(proposal)
-    change = None
-    if history:
-        change = StatusChange.objects.create(proposal=proposal, verb=verb, from_status=from_status,
-                                             to_status=to_status, actor=actor, note=note, at=at)
-    audit_record(action=f"proposals.{verb}", actor=audit_actor or actor, obj=proposal,
-                 details={"from": from_status, "to": to_status, "note": note[:500], **(details or {})})
-    return change
-
-
-def history_note(proposal: Proposal, verb: str, actor, *, at: datetime, note: str = "") -> StatusChange:
-    """A timeline entry on a proposal whose status does not change through this verb's table entry
-    (e.g. the main proposal of a merge)."""
-    return StatusChange.objects.create(proposal=proposal, verb=verb, from_status=proposal.status,
-                                       to_status=proposal.status, actor=actor, note=note, at=at)
 
 
 def clean_text(value, *, field: str, label: str, max_chars: int, required: bool = False) -> str:

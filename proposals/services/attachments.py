@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 
 from zhongyuan_cppcc.audit.services import audit_record
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.services import check, lock, pk_of
 
 from .. import parameters as p
 from ..attachments import ALL_TYPES, PDF, validate_upload
 from ..models import Attachment, AttachmentKind, Proposal
-from ..workflow import Verb
-from ._common import check, lock, pk_of, when
+from ..workflow import WORKFLOW, Verb
+from ._common import when
 
 
 def store_attachment(*, proposal: Proposal, upload, kind: str, actor, unit=None,
@@ -53,8 +54,8 @@ def delete_attachment(attachment: Attachment, *, actor) -> None:
 @transaction.atomic
 def attachment_add(*, actor, proposal: Proposal | int, upload, at: datetime | None = None) -> Attachment:
     """The lead proposer attaches material to a draft (type checked by content, size and count limited)."""
-    proposal = lock(proposal)
-    check(proposal, Verb.ADD_ATTACHMENT, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.ADD_ATTACHMENT, actor)
     limit = get_parameter(p.ATTACHMENTS_MAX)
     if proposal.attachments.filter(kind=AttachmentKind.MATERIAL).count() >= limit:
         raise ValidationError({"file": _("A proposal can have at most %(max)d attachments.") % {"max": limit}})
@@ -65,8 +66,8 @@ def attachment_add(*, actor, proposal: Proposal | int, upload, at: datetime | No
 def attachment_remove(*, actor, attachment: Attachment | int) -> None:
     """The lead proposer removes material from a draft."""
     proposal_id = Attachment.objects.values_list("proposal_id", flat=True).get(pk=pk_of(attachment))
-    proposal = lock(proposal_id)
-    check(proposal, Verb.REMOVE_ATTACHMENT, actor)
+    proposal = lock(Proposal, proposal_id)
+    check(WORKFLOW, proposal, Verb.REMOVE_ATTACHMENT, actor)
     attachment = Attachment.objects.select_related("proposal").get(pk=pk_of(attachment))
     if attachment.kind != AttachmentKind.MATERIAL:
         raise ValidationError(_("Only the proposal's own material can be removed here."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from members.models import HandlingUnit, Member, MemberStatus, Party, PlenarySession, Sector, SpecialCommittee
 from zhongyuan_cppcc.audit.services import audit_record
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.services import check, lock, pk_of, transition
 
 from .. import access
 from .. import parameters as p
@@ -27,18 +28,14 @@ from ..models import (
     Timing,
 )
 from ..similarity import refresh_search_vectors
-from ..workflow import Status, Verb
+from ..workflow import WORKFLOW, Status, Verb
 from ._common import (
     KEEP,
-    check,
     clean_text,
     label,
     local_day,
-    lock,
-    pk_of,
     proposal_officers,
     send,
-    transition,
     users_by_ids,
     when,
 )
@@ -195,8 +192,8 @@ def proposal_update_draft(
     """Save draft text (fields left as KEEP are unchanged). A never-submitted draft is re-filed as session
     or interim by today's date window. Lead proposer only; drafts only."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.UPDATE_DRAFT, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.UPDATE_DRAFT, actor)
     values = {k: v for k, v in dict(title=title, category=category, situation=situation, analysis=analysis,
                                     suggestions=suggestions).items() if v is not KEEP}
     content = _clean_content(values)
@@ -233,8 +230,8 @@ def proposal_invite_cosigner(*, actor, proposal: Proposal | int, member: Member,
                              at: datetime | None = None) -> CosignerInvitation:
     """Invite a serving member (with an account) to co-sign; not the lead, not twice. Notifies the member."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.INVITE_COSIGNER, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.INVITE_COSIGNER, actor)
     if not isinstance(member, Member):
         raise ValidationError({"member": _("Only CPPCC members can co-sign a proposal.")})
     member = Member.objects.select_related("user").get(pk=member.pk)
@@ -258,7 +255,7 @@ def proposal_invite_cosigner(*, actor, proposal: Proposal | int, member: Member,
         invitation.answered_at, invitation.decline_reason = None, ""
         invitation.save(update_fields=["status", "invited_by", "invited_at", "answered_at", "decline_reason"])
     proposal.kind = ProposerKind.JOINT
-    transition(proposal, Verb.INVITE_COSIGNER, actor, at=at, fields=["kind"],
+    transition(WORKFLOW, proposal, Verb.INVITE_COSIGNER, actor, at=at, fields=["kind"],
                note=_("Invited %(name)s to co-sign.") % {"name": member.name}, details={"member": member.pk})
     send([member.user], proposal=proposal, kind="invitation",
          title=_("Invitation to co-sign %(proposal)s") % {"proposal": label(proposal)},
@@ -269,7 +266,7 @@ def proposal_invite_cosigner(*, actor, proposal: Proposal | int, member: Member,
 
 def _lock_invitation(invitation: CosignerInvitation | int) -> tuple[Proposal, CosignerInvitation]:
     proposal_id = CosignerInvitation.objects.values_list("proposal_id", flat=True).get(pk=pk_of(invitation))
-    proposal = lock(proposal_id)
+    proposal = lock(Proposal, proposal_id)
     return proposal, CosignerInvitation.objects.select_related("member").get(pk=pk_of(invitation))
 
 
@@ -289,12 +286,12 @@ def proposal_withdraw_invitation(*, actor, invitation: CosignerInvitation | int,
     """The lead proposer withdraws a pending or accepted invitation (drafts only). Notifies the member."""
     at = when(at)
     proposal, invitation = _lock_invitation(invitation)
-    check(proposal, Verb.WITHDRAW_INVITATION, actor)
+    check(WORKFLOW, proposal, Verb.WITHDRAW_INVITATION, actor)
     if invitation.status not in access.LIVE_INVITATIONS:
         raise ProposalError(_("This invitation is no longer open."))
     invitation.status, invitation.answered_at = InvitationStatus.WITHDRAWN, at
     invitation.save(update_fields=["status", "answered_at"])
-    transition(proposal, Verb.WITHDRAW_INVITATION, actor, at=at, fields=_sync_kind(proposal),
+    transition(WORKFLOW, proposal, Verb.WITHDRAW_INVITATION, actor, at=at, fields=_sync_kind(proposal),
                note=_("Withdrew the invitation to %(name)s.") % {"name": invitation.member.name},
                details={"member": invitation.member_id})
     send(users_by_ids([invitation.member.user_id]), proposal=proposal, kind="invitation_withdrawn",
@@ -306,7 +303,7 @@ def proposal_withdraw_invitation(*, actor, invitation: CosignerInvitation | int,
 def _answer(actor, invitation, verb: str, status: str, reason: str, at: datetime | None) -> CosignerInvitation:
     at = when(at)
     proposal, invitation = _lock_invitation(invitation)
-    check(proposal, verb, actor, message=_("Only the invited member can answer this invitation."))
+    check(WORKFLOW, proposal, verb, actor, message=_("Only the invited member can answer this invitation."))
     if invitation.member.user_id != actor.pk:
         raise ProposalPermissionDenied(_("Only the invited member can answer this invitation."))
     if invitation.status != InvitationStatus.PENDING:
@@ -322,7 +319,7 @@ def _answer(actor, invitation, verb: str, status: str, reason: str, at: datetime
         note = _("%(name)s declined the invitation to co-sign.") % {"name": invitation.member.name}
         title = _("%(name)s declined to co-sign %(proposal)s") % {"name": invitation.member.name,
                                                                   "proposal": label(proposal)}
-    transition(proposal, verb, actor, at=at, fields=fields, note=note + (f" {reason}" if reason else ""))
+    transition(WORKFLOW, proposal, verb, actor, at=at, fields=fields, note=note + (f" {reason}" if reason else ""))
     send(users_by_ids([proposal.author_id]), proposal=proposal, kind="invitation_answered", title=title,
          body=reason)
     return invitation
@@ -365,10 +362,10 @@ def proposal_submit(*, actor, proposal: Proposal | int, accept_interim: bool = F
     (after it only with accept_interim, which files it as interim), a collective one by an authorised user.
     Submitting twice is harmless. Notifies the proposal officers and the co-signers."""
     at = when(at)
-    proposal = lock(proposal)
+    proposal = lock(Proposal, proposal)
     if proposal.status == Status.SUBMITTED and proposal.author_id == getattr(actor, "pk", None):
         return proposal  # a double click: the first request did it
-    check(proposal, Verb.SUBMIT, actor)
+    check(WORKFLOW, proposal, Verb.SUBMIT, actor)
     _require_complete(proposal)
     pending = list(proposal.invitations.filter(status=InvitationStatus.PENDING)
                    .values_list("member__name", flat=True))
@@ -396,7 +393,7 @@ def proposal_submit(*, actor, proposal: Proposal | int, accept_interim: bool = F
         fields.append("submitted_at")
     proposal.last_submitted_at, proposal.revision_requested = at, False
     fields += _sync_kind(proposal)
-    transition(proposal, Verb.SUBMIT, actor, at=at, fields=fields)
+    transition(WORKFLOW, proposal, Verb.SUBMIT, actor, at=at, fields=fields)
     send(proposal_officers(), proposal=proposal, kind="submitted",
          title=_("New proposal submitted: %(proposal)s") % {"proposal": label(proposal)},
          body=_("Submitted by %(author)s; please review and register it.") % {"author": actor})
@@ -412,14 +409,14 @@ def proposal_withdraw(*, actor, proposal: Proposal | int, reason: str = "", at: 
     """The lead proposer withdraws a draft or a submitted, not yet registered proposal. Open invitations
     lapse. Notifies the officers if it had been submitted."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.WITHDRAW, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.WITHDRAW, actor)
     reason = clean_text(reason, field="reason", label=_("The reason"), max_chars=REASON_MAX_CHARS)
     was_submitted = proposal.status == Status.SUBMITTED
     proposal.invitations.filter(status=InvitationStatus.PENDING).update(status=InvitationStatus.WITHDRAWN,
                                                                         answered_at=at)
     proposal.withdrawn_at = at
-    transition(proposal, Verb.WITHDRAW, actor, at=at, fields=["withdrawn_at"], note=reason)
+    transition(WORKFLOW, proposal, Verb.WITHDRAW, actor, at=at, fields=["withdrawn_at"], note=reason)
     if was_submitted:
         send(proposal_officers(), proposal=proposal, kind="withdrawn",
              title=_("Proposal withdrawn by its proposer: %(proposal)s") % {"proposal": label(proposal)}, body=reason)

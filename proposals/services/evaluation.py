@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.services import check, lock, transition
 
 from .. import access
 from .. import parameters as p
@@ -28,17 +29,14 @@ from ..models import (
     RatingStatus,
     Satisfaction,
 )
-from ..workflow import Status, Verb, can
+from ..workflow import WORKFLOW, Status, Verb
 from . import _ledger
 from ._common import (
-    check,
     clean_text,
     label,
     local_day,
-    lock,
     proposal_officers,
     send,
-    transition,
     unit_officers,
     when,
 )
@@ -57,7 +55,7 @@ def _rehandle(proposal: Proposal, *, at: datetime) -> None:
     proposal.reply_due_on = rehandling_due(today)
     proposal.reply_due_basis, proposal.reply_due_basis_on = DeadlineBasis.REHANDLING, today
     proposal.reply_due_months = get_parameter(p.REHANDLING_MONTHS)
-    transition(proposal, Verb.REHANDLE, None, at=at,
+    transition(WORKFLOW, proposal, Verb.REHANDLE, None, at=at,
                fields=["rehandling_count", "reply_round", "rehandling_started_on", "reply_due_on", "reply_due_basis",
                        "reply_due_basis_on", "reply_due_months"],
                note=_("A proposer is dissatisfied with the reply: re-handling. %(deadline)s")
@@ -71,7 +69,7 @@ def _rehandle(proposal: Proposal, *, at: datetime) -> None:
 
 def _close(proposal: Proposal, *, at: datetime, reason: str, note: str) -> None:
     proposal.closed_at, proposal.closed_reason = at, reason
-    transition(proposal, Verb.CLOSE, None, at=at, fields=["closed_at", "closed_reason"], note=note,
+    transition(WORKFLOW, proposal, Verb.CLOSE, None, at=at, fields=["closed_at", "closed_reason"], note=note,
                details={"reason": reason})
     title = _("Proposal closed: %(proposal)s") % {"proposal": label(proposal)}
     send(proposer_users(proposal), proposal=proposal, kind="closed", title=title)
@@ -86,11 +84,11 @@ def rating_submit(*, actor, proposal: Proposal | int, overall: str, contacted: s
     (while re-handling rounds remain) → re-handling with a new deadline; when every proposer has rated
     → closed. Who rated what is never shown to the units before closing."""
     at = when(at)
-    proposal = lock(proposal)
+    proposal = lock(Proposal, proposal)
     if (proposal.status == Status.REPLIED and actor.is_authenticated
             and proposal.ratings.filter(round=proposal.reply_round, user=actor, status=RatingStatus.RATED).exists()):
         raise ProposalError(_("You have already rated this reply."))
-    check(proposal, Verb.RATE, actor, message=_("Only the proposers can rate the reply, each from their own "
+    check(WORKFLOW, proposal, Verb.RATE, actor, message=_("Only the proposers can rate the reply, each from their own "
                                                 "account, and nobody working for a handling unit of it."))
     if overall not in Satisfaction.values:
         raise ValidationError({"overall": _("Choose satisfied, basically satisfied or dissatisfied.")})
@@ -105,7 +103,7 @@ def rating_submit(*, actor, proposal: Proposal | int, overall: str, contacted: s
     rating.status, rating.rated_at = RatingStatus.RATED, at
     rating.save(update_fields=["overall", "contacted", "on_point", "comment", "status", "rated_at"])
     # No timeline row for the rating itself (secrecy); the auditor still sees it.
-    transition(proposal, Verb.RATE, actor, at=at, history=False, details={"rating": rating.pk})
+    transition(WORKFLOW, proposal, Verb.RATE, actor, at=at, history=False, details={"rating": rating.pk})
     rounds_left = proposal.rehandling_count < get_parameter(p.REHANDLING_MAX_ROUNDS)
     if overall == Satisfaction.DISSATISFIED and rounds_left:
         _rehandle(proposal, at=at)
@@ -122,7 +120,7 @@ def proposal_close_after_rating_period(*, proposal: Proposal | int, today: date 
     EXPIRED and the closing as WINDOW_PASSED. Idempotent: returns False when there is nothing to do."""
     at = when(at)
     today = today or local_day(at)
-    proposal = lock(proposal)
+    proposal = lock(Proposal, proposal)
     if proposal.status != Status.REPLIED or proposal.reply_approved_on is None:
         return False
     last_day = rating_deadline(proposal.reply_approved_on)
@@ -160,8 +158,8 @@ def proposal_rate_quality(*, actor, proposal: Proposal | int, grade: str, commen
                           at: datetime | None = None) -> QualityRating:
     """A handling unit rates the proposal's quality (one rating per unit; rating again replaces it)."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.RATE_QUALITY, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.RATE_QUALITY, actor)
     if grade not in QualityGrade.values:
         raise ValidationError({"grade": _("Choose a quality grade.")})
     comment = clean_text(comment, field="comment", label=_("The comment"), max_chars=COMMENT_MAX_CHARS)
@@ -177,7 +175,7 @@ def proposal_rate_quality(*, actor, proposal: Proposal | int, grade: str, commen
     rating, _created = QualityRating.objects.update_or_create(
         proposal=proposal, unit_id=assignment.unit_id,
         defaults={"grade": grade, "comment": comment, "rated_by": actor, "rated_at": at})
-    transition(proposal, Verb.RATE_QUALITY, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.RATE_QUALITY, actor, at=at,
                note=_("%(unit)s rated the proposal's quality.") % {"unit": assignment.unit},
                details={"grade": grade, "unit": assignment.unit_id})
     return rating
@@ -189,13 +187,14 @@ def proposal_mark_excellent(*, actor, proposal: Proposal | int, note: str = "",
     """Mark a registered proposal as excellent (优秀提案): ledger event "excellent" for its member
     proposers. Notifies the proposers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.MARK_EXCELLENT, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.MARK_EXCELLENT, actor)
     if proposal.is_excellent:
         raise ProposalError(_("This proposal is already marked as excellent."))
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     proposal.is_excellent, proposal.excellent_at = True, at
-    transition(proposal, Verb.MARK_EXCELLENT, actor, at=at, fields=["is_excellent", "excellent_at"], note=note)
+    transition(WORKFLOW, proposal, Verb.MARK_EXCELLENT, actor, at=at,
+               fields=["is_excellent", "excellent_at"], note=note)
     _ledger.record_extra(proposal, _ledger.EXCELLENT, day=local_day(at), actor=actor)
     send(proposer_users(proposal), proposal=proposal, kind="excellent",
          title=_("Your proposal %(proposal)s was selected as an excellent proposal") % {"proposal": label(proposal)})
@@ -207,13 +206,14 @@ def proposal_unmark_excellent(*, actor, proposal: Proposal | int, note: str = ""
                               at: datetime | None = None) -> Proposal:
     """Undo the excellent mark; its ledger events are withdrawn."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.UNMARK_EXCELLENT, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.UNMARK_EXCELLENT, actor)
     if not proposal.is_excellent:
         raise ProposalError(_("This proposal is not marked as excellent."))
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     proposal.is_excellent, proposal.excellent_at = False, None
-    transition(proposal, Verb.UNMARK_EXCELLENT, actor, at=at, fields=["is_excellent", "excellent_at"], note=note)
+    transition(WORKFLOW, proposal, Verb.UNMARK_EXCELLENT, actor, at=at,
+               fields=["is_excellent", "excellent_at"], note=note)
     _ledger.withdraw(proposal, _ledger.EXCELLENT)
     return proposal
 
@@ -222,13 +222,14 @@ def proposal_unmark_excellent(*, actor, proposal: Proposal | int, note: str = ""
 def proposal_withhold(*, actor, proposal: Proposal | int, reason: str, at: datetime | None = None) -> Proposal:
     """Keep the proposal and its reply out of the public archive, with a reason. Notifies the proposers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.WITHHOLD, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.WITHHOLD, actor)
     if proposal.publication_withheld:
         raise ProposalError(_("Publication is already withheld."))
     reason = clean_text(reason, field="reason", label=_("The reason"), max_chars=REASON_MAX_CHARS, required=True)
     proposal.publication_withheld, proposal.withheld_reason, proposal.withheld_at = True, reason, at
-    transition(proposal, Verb.WITHHOLD, actor, at=at, fields=["publication_withheld", "withheld_reason", "withheld_at"],
+    transition(WORKFLOW, proposal, Verb.WITHHOLD, actor, at=at,
+               fields=["publication_withheld", "withheld_reason", "withheld_at"],
                note=reason)
     send(proposer_users(proposal), proposal=proposal, kind="withheld",
          title=_("The reply to %(proposal)s is not published in the archive") % {"proposal": label(proposal)},
@@ -240,13 +241,13 @@ def proposal_withhold(*, actor, proposal: Proposal | int, reason: str, at: datet
 def proposal_unwithhold(*, actor, proposal: Proposal | int, note: str = "", at: datetime | None = None) -> Proposal:
     """Publish a withheld proposal again (its reason stays in the timeline)."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.UNWITHHOLD, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.UNWITHHOLD, actor)
     if not proposal.publication_withheld:
         raise ProposalError(_("Publication is not withheld."))
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     proposal.publication_withheld, proposal.withheld_reason, proposal.withheld_at = False, "", None
-    transition(proposal, Verb.UNWITHHOLD, actor, at=at, fields=["publication_withheld", "withheld_reason",
+    transition(WORKFLOW, proposal, Verb.UNWITHHOLD, actor, at=at, fields=["publication_withheld", "withheld_reason",
                                                                 "withheld_at"], note=note)
     return proposal
 
@@ -256,15 +257,16 @@ def proposal_record_followup(*, actor, proposal: Proposal | int, note: str, at: 
     """Record the follow-up review (回头看) of a class B reply; stops its reminders. Notifies the officers
     (or the lead unit, when an officer records it)."""
     at = when(at)
-    proposal = lock(proposal)
-    if can(proposal.status, Verb.RECORD_FOLLOWUP) and (proposal.followup_due_on is None
+    proposal = lock(Proposal, proposal)
+    if WORKFLOW.can(proposal.status, Verb.RECORD_FOLLOWUP) and (proposal.followup_due_on is None
                                                        or proposal.followup_done_at is not None):
         raise NotReady(_("No follow-up review is due for this proposal."))
-    check(proposal, Verb.RECORD_FOLLOWUP, actor)
+    check(WORKFLOW, proposal, Verb.RECORD_FOLLOWUP, actor)
     note = clean_text(note, field="note", label=_("The follow-up review"), max_chars=COMMENT_MAX_CHARS,
                       required=True)
     proposal.followup_done_at, proposal.followup_note = at, note
-    transition(proposal, Verb.RECORD_FOLLOWUP, actor, at=at, fields=["followup_done_at", "followup_note"], note=note)
+    transition(WORKFLOW, proposal, Verb.RECORD_FOLLOWUP, actor, at=at,
+               fields=["followup_done_at", "followup_note"], note=note)
     title = _("Follow-up review recorded: %(proposal)s") % {"proposal": label(proposal)}
     if access.is_lead_handler(actor, proposal):
         send(proposal_officers(), proposal=proposal, kind="followup", title=title, body=note)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from members.models import HandlingUnit
 from zhongyuan_cppcc.accounts.roles import Role
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.services import check, lock, pk_of, transition
 
 from .. import parameters as p
 from ..deadlines import (
@@ -40,19 +41,15 @@ from ..models import (
     ReplyClass,
     ReplyStatus,
 )
-from ..workflow import Verb
+from ..workflow import WORKFLOW, Verb
 from . import _ledger
 from ._common import (
     KEEP,
-    check,
     clean_text,
     label,
     local_day,
-    lock,
-    pk_of,
     proposal_officers,
     send,
-    transition,
     unit_officers,
     users_by_ids,
     when,
@@ -161,8 +158,8 @@ def proposal_assign(
     to proposals.reply_max_months). is_key=None keeps the key-proposal flag (and leader) as they are;
     key proposals need a supervising leader. Notifies units, leader, proposers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.ASSIGN, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.ASSIGN, actor)
     lead, co = _units(lead_unit, co_units)
     if is_key is None:
         is_key, supervising_leader = proposal.is_key, proposal.supervising_leader
@@ -176,7 +173,7 @@ def proposal_assign(
     was_key = proposal.is_key
     proposal.is_key, proposal.supervising_leader = bool(is_key), supervising_leader if is_key else None
     _create_round(proposal, lead, co, actor=actor, at=at)
-    transition(proposal, Verb.ASSIGN, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.ASSIGN, actor, at=at,
                fields=["assignment_round", "reply_round", "lead_unit", "assigned_at", "assigned_on",
                        "contact_recorded_on", "is_key", "supervising_leader", *DEADLINE_FIELDS],
                note=_("Lead unit: %(lead)s; co-handling: %(co)s. %(deadline)s %(note)s")
@@ -222,13 +219,13 @@ def proposal_set_key(*, actor, proposal: Proposal | int, is_key: bool, supervisi
     """Mark or unmark a registered proposal as key proposal (重点提案) with its supervising leader; the
     proposers' ledger gets (or loses) the "key" event. Notifies the leader."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.SET_KEY, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.SET_KEY, actor)
     _check_leader(is_key, supervising_leader)
     was_key, old_leader = proposal.is_key, proposal.supervising_leader_id
     proposal.is_key, proposal.supervising_leader = bool(is_key), supervising_leader if is_key else None
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
-    transition(proposal, Verb.SET_KEY, actor, at=at, fields=["is_key", "supervising_leader"],
+    transition(WORKFLOW, proposal, Verb.SET_KEY, actor, at=at, fields=["is_key", "supervising_leader"],
                note=(_("Marked as key proposal, supervised by %(leader)s.") % {"leader": supervising_leader}
                      if is_key else _("No longer a key proposal.")) + (f" {note}" if note else ""))
     if is_key and not was_key:
@@ -242,7 +239,7 @@ def proposal_set_key(*, actor, proposal: Proposal | int, is_key: bool, supervisi
 
 def _lock_assignment(assignment: Assignment | int) -> tuple[Proposal, Assignment]:
     proposal_id = Assignment.objects.values_list("proposal_id", flat=True).get(pk=pk_of(assignment))
-    proposal = lock(proposal_id)
+    proposal = lock(Proposal, proposal_id)
     return proposal, Assignment.objects.select_related("unit").get(pk=pk_of(assignment))
 
 
@@ -256,13 +253,13 @@ def assignment_accept(*, actor, assignment: Assignment | int, at: datetime | Non
     """An officer of the assigned unit accepts the assignment (stops the "not accepted" reminder)."""
     at = when(at)
     proposal, assignment = _lock_assignment(assignment)
-    check(proposal, Verb.ACCEPT_ASSIGNMENT, actor)
+    check(WORKFLOW, proposal, Verb.ACCEPT_ASSIGNMENT, actor)
     _require_unit_officer(actor, assignment)
     if not assignment.is_active or assignment.answer != AssignmentAnswer.PENDING:
         raise ProposalError(_("This assignment has already been answered or replaced."))
     assignment.answer, assignment.answered_at, assignment.answered_by = AssignmentAnswer.ACCEPTED, at, actor
     assignment.save(update_fields=["answer", "answered_at", "answered_by"])
-    transition(proposal, Verb.ACCEPT_ASSIGNMENT, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.ACCEPT_ASSIGNMENT, actor, at=at,
                note=_("%(unit)s accepted the assignment.") % {"unit": assignment.unit.name},
                details={"assignment": assignment.pk})
     return assignment
@@ -274,7 +271,7 @@ def assignment_object(*, actor, assignment: Assignment | int, reason: str, at: d
     days (holidays and make-up days counted). Notifies the proposal officers, who reassign."""
     at = when(at)
     proposal, assignment = _lock_assignment(assignment)
-    check(proposal, Verb.OBJECT_ASSIGNMENT, actor)
+    check(WORKFLOW, proposal, Verb.OBJECT_ASSIGNMENT, actor)
     _require_unit_officer(actor, assignment)
     if not assignment.is_active or assignment.answer != AssignmentAnswer.PENDING:
         raise ProposalError(_("This assignment has already been answered or replaced."))
@@ -287,7 +284,7 @@ def assignment_object(*, actor, assignment: Assignment | int, reason: str, at: d
     assignment.answer, assignment.answered_at, assignment.answered_by = AssignmentAnswer.OBJECTED, at, actor
     assignment.objection_reason = reason
     assignment.save(update_fields=["answer", "answered_at", "answered_by", "objection_reason"])
-    transition(proposal, Verb.OBJECT_ASSIGNMENT, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.OBJECT_ASSIGNMENT, actor, at=at,
                note=_("%(unit)s objects: %(reason)s") % {"unit": assignment.unit.name, "reason": reason},
                details={"assignment": assignment.pk})
     send(proposal_officers(), proposal=proposal, kind="objection",
@@ -304,8 +301,8 @@ def proposal_reassign(*, actor, proposal: Proposal | int, lead_unit: HandlingUni
     and the reply deadline restarts from today. A unit keeping its role keeps its acceptance. The lead
     unit's unsubmitted reply draft is discarded. Notifies old and new units."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.REASSIGN, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.REASSIGN, actor)
     lead, co = _units(lead_unit, co_units)
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     old = list(proposal.assignments.filter(superseded_at__isnull=True).select_related("unit"))
@@ -320,7 +317,7 @@ def proposal_reassign(*, actor, proposal: Proposal | int, lead_unit: HandlingUni
     proposal.contact_recorded_on = None
     _set_deadline(proposal, proposal.assigned_on, reply_due_on)
     _create_round(proposal, lead, co, actor=actor, at=at, accepted_before=accepted)
-    transition(proposal, Verb.REASSIGN, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.REASSIGN, actor, at=at,
                fields=["assignment_round", "lead_unit", "assigned_at", "assigned_on", "contact_recorded_on",
                        *DEADLINE_FIELDS],
                note=_("Reassigned. Lead unit: %(lead)s; co-handling: %(co)s. %(deadline)s %(note)s")
@@ -342,8 +339,8 @@ def proposal_extend(*, actor, proposal: Proposal | int, new_due_on: date, reason
     """Extend the reply deadline (proposals.extensions_per_assignment times per assignment, default once)
     to at most proposals.reply_max_months after the assignment, with a reason. Notifies the units."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.EXTEND, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.EXTEND, actor)
     reason = clean_text(reason, field="reason", label=_("The reason"), max_chars=REASON_MAX_CHARS, required=True)
     allowed = get_parameter(p.EXTENSIONS_PER_ASSIGNMENT)
     if proposal.extension_count >= allowed:
@@ -364,7 +361,8 @@ def proposal_extend(*, actor, proposal: Proposal | int, new_due_on: date, reason
     proposal.reply_due_basis_on, proposal.reply_due_months = proposal.assigned_on, None
     proposal.extended_at, proposal.extension_reason = at, reason
     proposal.extension_count += 1
-    transition(proposal, Verb.EXTEND, actor, at=at, fields=DEADLINE_FIELDS, note=explain_reply_deadline(proposal),
+    transition(WORKFLOW, proposal, Verb.EXTEND, actor, at=at,
+               fields=DEADLINE_FIELDS, note=explain_reply_deadline(proposal),
                details={"new_due_on": new_due_on.isoformat()})
     units = proposal.assignments.filter(superseded_at__isnull=True).values_list("unit_id", flat=True)
     send(unit_officers(units), proposal=proposal, kind="extended",
@@ -380,7 +378,7 @@ def assignment_submit_opinion(*, actor, assignment: Assignment | int, text: str,
     Notifies the lead unit."""
     at = when(at)
     proposal, assignment = _lock_assignment(assignment)
-    check(proposal, Verb.SUBMIT_CO_OPINION, actor)
+    check(WORKFLOW, proposal, Verb.SUBMIT_CO_OPINION, actor)
     _require_unit_officer(actor, assignment)
     if not assignment.is_active or assignment.role != AssignmentRole.CO:
         raise ProposalPermissionDenied(_("Only an active co-handling unit sends an opinion to the lead unit."))
@@ -395,7 +393,7 @@ def assignment_submit_opinion(*, actor, assignment: Assignment | int, text: str,
     assignment.opinion_submitted_at, assignment.opinion_submitted_by = at, actor
     assignment.save(update_fields=["opinion_text", "opinion_attachment", "opinion_submitted_at",
                                    "opinion_submitted_by"])
-    transition(proposal, Verb.SUBMIT_CO_OPINION, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.SUBMIT_CO_OPINION, actor, at=at,
                note=_("%(unit)s sent its co-handling opinion to the lead unit.") % {"unit": assignment.unit.name},
                details={"assignment": assignment.pk})
     send(unit_officers([proposal.lead_unit_id]), proposal=proposal, kind="co_opinion",
@@ -409,8 +407,8 @@ def proposal_record_contact(*, actor, proposal: Proposal | int, method: str, con
                             at: datetime | None = None) -> ContactRecord:
     """The lead unit records its contact with the proposer(s) in the current reply round."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.RECORD_CONTACT, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.RECORD_CONTACT, actor)
     if method not in ContactMethod.values:
         raise ValidationError({"method": _("Choose how the proposer was contacted.")})
     if not isinstance(contacted_on, date):
@@ -425,7 +423,7 @@ def proposal_record_contact(*, actor, proposal: Proposal | int, method: str, con
     if proposal.contact_recorded_on is None and method != ContactMethod.NOT_CONTACTED:
         proposal.contact_recorded_on = contacted_on
         fields.append("contact_recorded_on")
-    transition(proposal, Verb.RECORD_CONTACT, actor, at=at, fields=fields,
+    transition(WORKFLOW, proposal, Verb.RECORD_CONTACT, actor, at=at, fields=fields,
                note=_("Contact with the proposer: %(method)s on %(date)s.")
                % {"method": ContactMethod(method).label, "date": contacted_on.isoformat()},
                details={"contact": record.pk})
@@ -479,8 +477,8 @@ def reply_save(*, actor, proposal: Proposal | int, reply_class=KEEP, text=KEEP, 
     """The lead unit saves its reply draft for the current round (fields left as KEEP are unchanged;
     `document` is the signed reply document, PDF only, replacing any earlier one)."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.SAVE_REPLY, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.SAVE_REPLY, actor)
     return _save_reply(proposal, actor, at, document=document, reply_class=reply_class, text=text, signer=signer,
                        contact_person=contact_person, contact_phone=contact_phone)
 
@@ -492,8 +490,8 @@ def reply_submit(*, actor, proposal: Proposal | int, reply_class=KEEP, text=KEEP
     with the proposer in this round. Nobody outside the office sees it before approval. Notifies the
     proposal officers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.SUBMIT_REPLY, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.SUBMIT_REPLY, actor)
     reply = _save_reply(proposal, actor, at, document=document, reply_class=reply_class, text=text, signer=signer,
                         contact_person=contact_person, contact_phone=contact_phone)
     errors = {}
@@ -512,7 +510,7 @@ def reply_submit(*, actor, proposal: Proposal | int, reply_class=KEEP, text=KEEP
     reply.submitted_class = reply.reply_class
     reply.save(update_fields=["status", "submitted_at", "submitted_by", "submitted_class", "updated_at"])
     proposal.reply_submitted_at = at
-    transition(proposal, Verb.SUBMIT_REPLY, actor, at=at, fields=["reply_submitted_at"],
+    transition(WORKFLOW, proposal, Verb.SUBMIT_REPLY, actor, at=at, fields=["reply_submitted_at"],
                note=_("Reply submitted for approval (class %(cls)s).") % {"cls": reply.reply_class},
                details={"reply": reply.pk, "class": reply.reply_class})
     send(proposal_officers(), proposal=proposal, kind="reply_submitted",
@@ -534,8 +532,8 @@ def reply_approve(*, actor, proposal: Proposal | int, reply_class: str | None = 
     a rating to give (the rating period counts from today); a class B reply schedules the follow-up review.
     Notifies proposers and the lead unit."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.APPROVE_REPLY, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.APPROVE_REPLY, actor)
     reply = _submitted_reply(proposal)
     if reply_class:
         if reply_class not in ReplyClass.values:
@@ -552,7 +550,7 @@ def reply_approve(*, actor, proposal: Proposal | int, reply_class: str | None = 
     elif proposal.followup_done_at is None:
         proposal.followup_due_on = None
     changed_class = reply.reply_class != reply.submitted_class
-    transition(proposal, Verb.APPROVE_REPLY, actor, at=at,
+    transition(WORKFLOW, proposal, Verb.APPROVE_REPLY, actor, at=at,
                fields=["replied_at", "reply_approved_at", "reply_approved_on", "reply_class", "followup_due_on",
                        "followup_done_at"],
                note=(_("Reply approved as class %(cls)s (proposed: %(proposed)s).") if changed_class
@@ -581,13 +579,13 @@ def reply_return(*, actor, proposal: Proposal | int, reason: str, at: datetime |
     """Send the submitted reply back to the lead unit with a reason (it becomes a draft again).
     Notifies the lead unit."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.RETURN_REPLY, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.RETURN_REPLY, actor)
     reason = clean_text(reason, field="reason", label=_("The reason"), max_chars=REASON_MAX_CHARS, required=True)
     reply = _submitted_reply(proposal)
     reply.status, reply.returned_at, reply.return_reason = ReplyStatus.DRAFT, at, reason
     reply.save(update_fields=["status", "returned_at", "return_reason", "updated_at"])
-    transition(proposal, Verb.RETURN_REPLY, actor, at=at, note=reason, details={"reply": reply.pk})
+    transition(WORKFLOW, proposal, Verb.RETURN_REPLY, actor, at=at, note=reason, details={"reply": reply.pk})
     send(unit_officers([proposal.lead_unit_id]), proposal=proposal, kind="reply_returned",
          title=_("Your reply was returned: %(proposal)s") % {"proposal": label(proposal)},
          body=reason + " " + explain_reply_deadline(proposal))

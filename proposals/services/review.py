@@ -7,21 +7,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opinions.services import opinion_report_create_draft
+from zhongyuan_cppcc.workflow.services import check, history_note, lock, pk_of, transition
 
 from ..errors import InvalidTransition, ProposalError
 from ..models import REASON_MAX_CHARS, Proposal, ProposalNumberSequence, RejectionGround
-from ..workflow import Status, Verb
+from ..workflow import WORKFLOW, Status, Verb
 from . import _ledger
 from ._common import (
-    check,
     clean_text,
-    history_note,
     label,
     local_day,
-    lock,
-    pk_of,
     send,
-    transition,
     users_by_ids,
     when,
 )
@@ -51,14 +47,14 @@ def proposal_register(*, actor, proposal: Proposal | int, note: str = "", at: da
     """Register (立案) a submitted proposal: next number of its session, ledger events for the lead
     proposer and accepted co-signers. Notifies the proposers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.REGISTER, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.REGISTER, actor)
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     session = proposal.plenary_session
     proposal.serial = _next_serial(session.pk)
     proposal.number = number_label(session, proposal.serial)
     proposal.registered_at = at
-    transition(proposal, Verb.REGISTER, actor, at=at, note=note, fields=["serial", "number", "registered_at"],
+    transition(WORKFLOW, proposal, Verb.REGISTER, actor, at=at, note=note, fields=["serial", "number", "registered_at"],
                details={"number": proposal.number})
     _ledger.record_registration(proposal, day=local_day(at), actor=actor)
     send(proposer_users(proposal), proposal=proposal, kind="registered",
@@ -72,11 +68,12 @@ def proposal_return(*, actor, proposal: Proposal | int, reason: str, at: datetim
     """Return a submitted proposal to its lead proposer for revision (back to draft, flagged, with the
     reason). Notifies the proposers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.RETURN, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.RETURN, actor)
     reason = clean_text(reason, field="reason", label=_("The reason"), max_chars=REASON_MAX_CHARS, required=True)
     proposal.revision_requested, proposal.revision_reason = True, reason
-    transition(proposal, Verb.RETURN, actor, at=at, note=reason, fields=["revision_requested", "revision_reason"])
+    transition(WORKFLOW, proposal, Verb.RETURN, actor, at=at,
+               note=reason, fields=["revision_requested", "revision_reason"])
     send(proposer_users(proposal), proposal=proposal, kind="returned",
          title=_("Please revise your proposal %(proposal)s") % {"proposal": label(proposal)},
          body=_("The proposal office returned it for revision: %(reason)s") % {"reason": reason})
@@ -96,8 +93,8 @@ def proposal_reject(*, actor, proposal: Proposal | int, ground: str, note: str =
     """Do not register (不予立案) on one of the fixed grounds, which the proposers see; optionally convert
     the text into an opinion report draft of the author. Notifies the proposers."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.REJECT, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.REJECT, actor)
     if ground not in RejectionGround.values:
         raise ValidationError({"ground": _("Choose one of the grounds for not registering.")})
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
@@ -107,7 +104,7 @@ def proposal_reject(*, actor, proposal: Proposal | int, ground: str, note: str =
         _convert(proposal, actor)
         fields.append("opinion_report")
     ground_label = RejectionGround(ground).label
-    transition(proposal, Verb.REJECT, actor, at=at, fields=fields,
+    transition(WORKFLOW, proposal, Verb.REJECT, actor, at=at, fields=fields,
                note=f"{ground_label}。{note}" if note else str(ground_label),
                details={"ground": ground, "converted": bool(convert_to_opinion)})
     body = _("Ground: %(ground)s.") % {"ground": ground_label}
@@ -124,12 +121,12 @@ def proposal_reject(*, actor, proposal: Proposal | int, ground: str, note: str =
 def proposal_convert_to_opinion(*, actor, proposal: Proposal | int, at: datetime | None = None) -> Proposal:
     """Convert a not-registered proposal into an opinion report draft of its author (once)."""
     at = when(at)
-    proposal = lock(proposal)
-    check(proposal, Verb.CONVERT_TO_OPINION, actor)
+    proposal = lock(Proposal, proposal)
+    check(WORKFLOW, proposal, Verb.CONVERT_TO_OPINION, actor)
     if proposal.opinion_report_id is not None:
         raise ProposalError(_("This proposal has already been converted into an opinion report."))
     _convert(proposal, actor)
-    transition(proposal, Verb.CONVERT_TO_OPINION, actor, at=at, fields=["opinion_report"],
+    transition(WORKFLOW, proposal, Verb.CONVERT_TO_OPINION, actor, at=at, fields=["opinion_report"],
                note=_("Converted into an opinion report draft."))
     if actor.pk != proposal.author_id:
         send(users_by_ids([proposal.author_id]), proposal=proposal, kind="converted",
@@ -152,20 +149,20 @@ def proposal_merge(*, actor, proposal: Proposal | int, into: Proposal | int, not
     locked = {p.pk: p for p in Proposal.objects.select_for_update().filter(pk__in=[source_pk, target_pk])
               .order_by("pk")}
     source, main = locked[source_pk], locked[target_pk]
-    check(source, Verb.MERGE, actor)
+    check(WORKFLOW, source, Verb.MERGE, actor)
     if main.status not in MERGE_TARGET_STATUSES:
-        raise InvalidTransition(verb=Verb.MERGE, status=main.status,
+        raise InvalidTransition(verb=Verb.MERGE, status=main.status, workflow=WORKFLOW,
                                 message=_("Proposals can only be merged into a proposal that is submitted, "
                                           "registered or being handled (the chosen one is “%(status)s”)."))
     note = clean_text(note, field="note", label=_("The note"), max_chars=REASON_MAX_CHARS)
     source.merged_into, source.merged_at = main, at
-    transition(source, Verb.MERGE, actor, at=at, fields=["merged_into", "merged_at"],
+    transition(WORKFLOW, source, Verb.MERGE, actor, at=at, fields=["merged_into", "merged_at"],
                note=_("Merged into %(main)s. %(note)s") % {"main": label(main), "note": note},
                details={"into": main.pk})
     # Proposals merged into the source earlier follow the new main proposal too (no chains).
     Proposal.objects.filter(merged_into=source).update(merged_into=main)
     _ledger.withdraw(source)
-    history_note(main, Verb.MERGE, actor, at=at,
+    history_note(WORKFLOW, main, Verb.MERGE, actor, at=at,
                  note=_("%(source)s was merged into this proposal; its proposers follow it.")
                  % {"source": label(source)})
     send(proposer_users(source), proposal=main, kind="merged",

@@ -39,7 +39,7 @@ from ..forms import (
     form_error_text,
 )
 from ..models import AttachmentKind, CollectiveAuthorisation, CosignerInvitation, InvitationStatus, Proposal
-from ..workflow import Status, Verb, permission_name
+from ..workflow import WORKFLOW, Status, Verb
 
 SEARCH_LIMIT = 10
 CREATE_TOKENS = "proposals:create-tokens"  # session key: {form token: draft pk} (no double drafts)
@@ -50,7 +50,7 @@ def _is_htmx(request) -> bool:
 
 
 def _may(user, verb: str, proposal: Proposal) -> bool:
-    return rules.has_perm(permission_name(verb), user, proposal)
+    return rules.has_perm(WORKFLOW.permission_name(verb), user, proposal)
 
 
 def _service_message(exc: Exception) -> str:

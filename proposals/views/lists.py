@@ -6,19 +6,16 @@ are fetched for the whole page at once, and working-day deadlines use one calend
 """
 
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
 import rules
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.db.models import F, Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,12 +23,22 @@ from django.views.decorators.http import require_GET, require_POST
 from members.models import HandlingUnit
 from zhongyuan_cppcc.calendar.services import WorkingCalendar
 from zhongyuan_cppcc.core.parameters import get_parameter
-from zhongyuan_cppcc.exports.services import export_start
-from zhongyuan_cppcc.exports.services import sync_limit as export_sync_limit
+from zhongyuan_cppcc.core.params import safe_next_url
+from zhongyuan_cppcc.exports.excel import ExcelExportView
+from zhongyuan_cppcc.lists.paging import IdsFirst, parse_page, parse_per_page
+from zhongyuan_cppcc.lists.views import (
+    DEFAULT_PER_PAGE,
+    PER_PAGE_CHOICES,
+    FilteredListView,
+    export_form_context,
+    query_string,
+)
 
-from .. import deadlines, exports, selectors, services
+from .. import deadlines, selectors, services
 from .. import parameters as p
-from ..forms import ArchiveSearchForm, BulkAssignForm, ProposalFilterForm
+from ..exports import KIND as EXPORT_KIND
+from ..filters import ProposalFilterSet, officer_list_url
+from ..forms import ArchiveSearchForm, BulkAssignForm
 from ..models import (
     Assignment,
     AssignmentAnswer,
@@ -43,39 +50,31 @@ from ..models import (
     Reply,
     ReplyStatus,
 )
-from ..paging import IdsFirst
-from ..workflow import DEADLINE_STATUSES, REGISTERED_STATUSES, Status
+from ..selectors import HEAVY_COLUMNS
+from ..workflow import DEADLINE_STATUSES, Status
 
-PER_PAGE_CHOICES = (10, 25, 50, 100)
-# Long text columns no list shows: leaving them out keeps the rows the database sorts and sends narrow.
-HEAVY_COLUMNS = ("situation", "analysis", "suggestions", "search_vector", "title_vector", "revision_reason",
-                 "rejection_note", "extension_reason", "followup_note", "withheld_reason")
-DEFAULT_PER_PAGE = 25
 FIRST_YEAR = 2000
 
 
 # --- Helpers ------------------------------------------------------------------------------------------------
 
 
-def _per_page(request) -> int:
-    try:
-        value = int(request.GET.get("per_page") or DEFAULT_PER_PAGE)
-    except (TypeError, ValueError):
-        return DEFAULT_PER_PAGE
-    return value if value in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
-
-
 def _paginate(request, queryset, per_page: int | None = None):
     """The requested page (an out-of-range or malformed number shows the nearest page, never a 404)."""
-    paginator = Paginator(queryset, per_page or _per_page(request))
-    return paginator.get_page(request.GET.get("page"))
+    per_page = per_page or parse_per_page(request.GET.get("per_page"), choices=PER_PAGE_CHOICES,
+                                          default=DEFAULT_PER_PAGE)
+    return Paginator(queryset, per_page).get_page(parse_page(request.GET.get("page")))
+
+
+def _show_label(show: str) -> str:
+    """What a home counter's subset of a list (?show=…) holds, as the counter names it."""
+    return {"running": _("Being handled"), "overdue": _("Overdue"),
+            "pending": _("Assignments waiting for our answer"), "invitations": _("Invitations to co-sign"),
+            "to_rate": _("Replies waiting for my rating")}.get(show, "")
 
 
 def _query_string(request, drop=("page",)) -> str:
-    query = request.GET.copy()
-    for key in drop:
-        query.pop(key, None)
-    return query.urlencode()
+    return query_string(request, drop)
 
 
 def _year(request, default: int | None = None) -> int | None:
@@ -93,44 +92,14 @@ def _require(request, permission: str) -> None:
         raise PermissionDenied
 
 
-def officer_list_url(**params) -> str:
-    """The officer list filtered by `params` (None and "" dropped) — for figures that link to their rows."""
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return reverse("proposals:officer-list") + ("?" + urlencode(clean) if clean else "")
-
-
-class _Calendar:
-    """Working-day arithmetic for many dates of one page with a single calendar query."""
-
-    def __init__(self, today: date, dates) -> None:
-        dates = [d for d in dates if d is not None]
-        longest = max(get_parameter(p.RATING_WINDOW_WORKING_DAYS), get_parameter(p.CONTACT_WORKING_DAYS),
-                      get_parameter(p.OBJECTION_WORKING_DAYS))
-        reach = timedelta(days=longest * 2 + 45)
-        start = min([today, *dates]) - timedelta(days=1)
-        end = max([today, *dates]) + reach
-        self.calendar = WorkingCalendar(start, end)
-        self.today = today
-
-    def add(self, basis: date, days: int) -> date:
-        day, remaining = basis, days
-        while remaining:
-            day += timedelta(days=1)
-            if day > self.calendar.end:  # pragma: no cover - the span covers every page's dates
-                return deadlines.add_working_days(basis, days)
-            if self.calendar.is_working_day(day):
-                remaining -= 1
-        return day
-
-    def left(self, due: date) -> int:
-        """Working days from today until `due` (negative when passed), as deadlines.working_days_left."""
-        a, b, sign = (self.today, due, 1) if due >= self.today else (due, self.today, -1)
-        count, day = 0, a
-        while day < b:
-            day += timedelta(days=1)
-            if self.calendar.is_working_day(day):
-                count += 1
-        return sign * count
+def _page_calendar(today: date, dates) -> WorkingCalendar:
+    """One calendar snapshot covering every date a page computes from (working-day arithmetic itself is the
+    calendar service's add/count)."""
+    dates = [d for d in dates if d is not None]
+    longest = max(get_parameter(p.RATING_WINDOW_WORKING_DAYS), get_parameter(p.CONTACT_WORKING_DAYS),
+                  get_parameter(p.OBJECTION_WORKING_DAYS))
+    reach = timedelta(days=longest * 2 + 45)
+    return WorkingCalendar(min([today, *dates]) - timedelta(days=1), max([today, *dates]) + reach)
 
 
 def _is_overdue(proposal: Proposal, today: date) -> bool:
@@ -202,7 +171,9 @@ def my_proposals(request):
     _require(request, "proposals.list_own_proposals")
     user = request.user
     today = timezone.localdate()
-    mine = selectors.my_proposals_for(user=user).defer(*HEAVY_COLUMNS).prefetch_related(
+    show = request.GET.get("show") if request.GET.get("show") in selectors.MINE_SHOW else ""
+    mine = selectors.my_proposals_for(user=user).filter(selectors.mine_show_q(user=user, show=show)).defer(
+        *HEAVY_COLUMNS).prefetch_related(
         Prefetch("invitations", queryset=CosignerInvitation.objects.filter(member__user=user),
                  to_attr="my_invitations"))
     page = _paginate(request, mine)
@@ -211,7 +182,7 @@ def my_proposals(request):
         user=user, status=RatingStatus.OPEN, round=F("proposal__reply_round"),
         proposal__in=[r.pk for r in rows])} if rows else {}
     window = get_parameter(p.RATING_WINDOW_WORKING_DAYS)
-    calendar = _Calendar(today, [r.requested_on for r in ratings.values()])
+    calendar = _page_calendar(today, [r.requested_on for r in ratings.values()])
     for proposal in rows:
         rating = ratings.get(proposal.pk)
         proposal.rating_due = calendar.add(rating.requested_on, window) if rating else None
@@ -229,7 +200,8 @@ def my_proposals(request):
         proposal.reply_running = proposal.status in DEADLINE_STATUSES and proposal.reply_due_on is not None
     invitations = list(selectors.invitations_waiting_for(user=user)[:50])
     return render(request, "proposals/lists/mine.html", {
-        "page_obj": page, "proposals": rows, "invitations": invitations,
+        "title": _("My proposals"), "page_obj": page, "proposals": rows, "rows": rows,
+        "invitations": invitations, "show": show, "show_label": _show_label(show),
         "query_string": _query_string(request), "today": today,
     })
 
@@ -251,15 +223,19 @@ def unit_list(request):
     mine = Assignment.objects.filter(superseded_at__isnull=True, unit__officers=user).select_related("unit")
     if unit is not None:
         mine = mine.filter(unit=unit)
+    show = request.GET.get("show") if request.GET.get("show") in selectors.UNIT_SHOW else ""
     qs = selectors.unit_proposals_for(user=user, unit=unit, today=today).defer(*HEAVY_COLUMNS).prefetch_related(
         Prefetch("assignments", queryset=mine.order_by("role", "unit__order"), to_attr="my_assignments"))
-    page = _paginate(request, IdsFirst(qs, count=lambda: selectors.unit_proposals_count(user=user, unit=unit)))
+    if show:  # a home counter's subset; the fast count below is of the whole list
+        qs = qs.filter(selectors.unit_show_q(user=user, show=show, today=today))
+    count = None if show else (lambda: selectors.unit_proposals_count(user=user, unit=unit))
+    page = _paginate(request, IdsFirst(qs, count=count))
     rows = list(page.object_list)
     # An unanswered assignment matters while the proposal is being handled (later it is moot).
     pending = [a for row in rows for a in row.my_assignments
                if a.answer == AssignmentAnswer.PENDING and row.status == Status.ASSIGNED]
     objection_due = deadlines.objection_deadlines([a.assigned_on for a in pending]) if pending else {}
-    calendar = _Calendar(today, [*objection_due.values(), *(r.assigned_on for r in rows)]) if rows else None
+    calendar = _page_calendar(today, [*objection_due.values(), *(r.assigned_on for r in rows)]) if rows else None
     contact_days = get_parameter(p.CONTACT_WORKING_DAYS)
     for proposal in rows:
         proposal.days_left = _calendar_days_left(proposal, today)
@@ -268,70 +244,25 @@ def unit_list(request):
         proposal.contact_due = (calendar.add(proposal.assigned_on, contact_days)
                                 if leads and proposal.assigned_on and proposal.contact_recorded_on is None
                                 and proposal.status in DEADLINE_STATUSES else None)
-        proposal.contact_days_left = calendar.left(proposal.contact_due) if proposal.contact_due else None
+        proposal.contact_days_left = calendar.count(today, proposal.contact_due) if proposal.contact_due else None
         proposal.days_late = -proposal.days_left if proposal.days_left is not None and proposal.days_left < 0 else 0
         for assignment in proposal.my_assignments:
             assignment.waiting = assignment.answer == AssignmentAnswer.PENDING and proposal.status == Status.ASSIGNED
             assignment.objection_due = objection_due.get(assignment.assigned_on) if assignment.waiting else None
-            assignment.objection_days_left = (calendar.left(assignment.objection_due)
+            assignment.objection_days_left = (calendar.count(today, assignment.objection_due)
                                               if assignment.objection_due else None)
             assignment.opinion_days_left = ((assignment.opinion_due_on - today).days
                                             if assignment.role == "co" and assignment.opinion_due_on
                                             and assignment.opinion_submitted_at is None else None)
     return render(request, "proposals/lists/unit.html", {
-        "page_obj": page, "proposals": rows, "units": units, "unit": unit,
+        "title": _("My unit's proposals"), "page_obj": page, "proposals": rows, "rows": rows,
+        "units": units, "unit": unit, "show": show, "show_label": _show_label(show),
         "query_string": _query_string(request), "today": today,
+        **export_form_context(request, "proposals:unit-export", "proposals.list_unit_proposals"),
     })
 
 
 # --- Officer: every proposal, filters, bulk assignment ------------------------------------------------------
-
-
-class OfficerFilterForm(ProposalFilterForm):
-    """The officer list's filters with the search box named `q` and a stage (registered / replied), which
-    the dashboard's figures use."""
-
-    STAGE_REGISTERED = "registered"
-    STAGE_REPLIED = "replied"
-    STAGES = {
-        STAGE_REGISTERED: Q(status__in=REGISTERED_STATUSES),
-        STAGE_REPLIED: Q(status__in=REGISTERED_STATUSES, replied_at__isnull=False),
-    }
-
-    stage = forms.ChoiceField(label=gettext_lazy("Stage"), required=False, choices=[
-        ("", gettext_lazy("All")), (STAGE_REGISTERED, gettext_lazy("Registered (all later steps)")),
-        (STAGE_REPLIED, gettext_lazy("Replied (reply approved)"))])
-    q = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["text"]
-        self.fields["session"].empty_label = self.fields["unit"].empty_label = _("All")
-
-    def to_filter(self) -> selectors.ProposalFilter:
-        flt = super().to_filter()
-        flt.text = (self.cleaned_data.get("q") or "") if self.is_valid() else ""
-        return flt
-
-    def apply(self, qs):
-        stage = self.cleaned_data.get("stage") if self.is_valid() else ""
-        return qs.filter(self.STAGES[stage]) if stage in self.STAGES else qs
-
-    def as_dict(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: (getattr(v, "pk", v)) for k, v in self.cleaned_data.items() if v not in (None, "")}
-
-
-def officer_queryset(user, query):
-    """The officer list for `user` filtered by the query string `query` (also used by background exports)."""
-    form = OfficerFilterForm(query)
-    qs = selectors.officer_proposals_for(user=user, flt=form.to_filter()).defer(*HEAVY_COLUMNS)
-    return form, form.apply(qs)
-
-
-def _officer_queryset(request):
-    return officer_queryset(request.user, request.GET)
 
 
 class _BulkForm(BulkAssignForm):
@@ -343,33 +274,45 @@ class _BulkForm(BulkAssignForm):
         self.fields["proposals"].queryset = Proposal.objects.filter(submitted_at__isnull=False)
 
 
-@require_GET
-def officer_list(request):
-    _require(request, "proposals.list_all_proposals")
-    today = timezone.localdate()
-    form, qs = _officer_queryset(request)
-    page = _paginate(request, IdsFirst(qs))
-    rows = list(page.object_list)
-    for proposal in rows:
-        proposal.overdue = _is_overdue(proposal, today)
-        proposal.days_left = _calendar_days_left(proposal, today)
-        proposal.assignable = proposal.status == Status.REGISTERED
-    can_assign = request.user.has_perm("proposals.bulk_assign_proposals")
-    return render(request, "proposals/lists/officer.html", {
-        "page_obj": page, "proposals": rows, "form": form,
-        "bulk_form": _BulkForm() if can_assign and any(r.assignable for r in rows) else None,
-        "can_export": request.user.has_perm("proposals.export_proposals"),
-        "query_string": _query_string(request), "export_query": _query_string(request, drop=("page", "per_page")),
-        "per_page": _per_page(request), "per_page_choices": PER_PAGE_CHOICES, "today": today,
-    })
+class OfficerList(FilteredListView):
+    """Every submitted proposal, filtered (filters.ProposalFilterSet), with bulk assignment and the export."""
+
+    permission_required = "proposals.list_all_proposals"
+    filterset_class = ProposalFilterSet
+    template_name = "proposals/lists/officer.html"
+    title = gettext_lazy("All proposals")
+    export_url_name = "proposals:export"
+    export_permission = "proposals.export_proposals"
+    export_label = gettext_lazy("Export to Excel (提案汇编)")
+
+    def get_base_queryset(self):
+        return selectors.officer_proposals_for(user=self.request.user).defer(*HEAVY_COLUMNS)
+
+    def decorate(self, rows):
+        today = self.today = timezone.localdate()
+        for proposal in rows:
+            proposal.overdue = _is_overdue(proposal, today)
+            proposal.days_left = _calendar_days_left(proposal, today)
+            proposal.assignable = proposal.status == Status.REGISTERED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        can_assign = self.request.user.has_perm("proposals.bulk_assign_proposals")
+        context.update(proposals=context["rows"], today=self.today, bulk_form=_BulkForm()
+                       if can_assign and any(r.assignable for r in context["rows"]) else None)
+        if self.request.user.has_perm("proposals.export_proposals"):  # the year's 提案汇编 as a PDF
+            year = (self.get_filterset().as_dict() or {}).get("year") or self.today.year
+            context.update(compilation_years=list(range(self.today.year, self.today.year - 6, -1)),
+                           compilation_year=year)
+        return context
+
+
+officer_list = OfficerList.as_view()
 
 
 def _back(request) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and \
-            target.startswith(reverse("proposals:officer-list")):
-        return target
-    return reverse("proposals:officer-list")
+    officer_list = reverse("proposals:officer-list")
+    return safe_next_url(request, officer_list, prefix=officer_list)
 
 
 @require_POST
@@ -408,7 +351,9 @@ def approval_queue(request):
     for proposal in rows:
         proposal.pending_reply = proposal.submitted_replies[-1] if proposal.submitted_replies else None
     return render(request, "proposals/lists/approval_queue.html", {
-        "page_obj": page, "proposals": rows, "query_string": _query_string(request),
+        "title": _("Replies to approve"), "page_obj": page, "proposals": rows, "rows": rows,
+        "query_string": _query_string(request),
+        **export_form_context(request, "proposals:approval-export", "proposals.review_replies"),
     })
 
 
@@ -428,8 +373,10 @@ def key_list(request):
         proposal.mine = proposal.supervising_leader_id == request.user.pk
     this_year = timezone.localdate().year
     return render(request, "proposals/lists/key.html", {
-        "page_obj": page, "proposals": rows, "year": year, "years": list(range(this_year, this_year - 6, -1)),
+        "title": _("Key proposals"), "page_obj": page, "proposals": rows, "rows": rows,
+        "year": year, "years": list(range(this_year, this_year - 6, -1)),
         "query_string": _query_string(request),
+        **export_form_context(request, "proposals:key-export", "proposals.view_key_proposals"),
     })
 
 
@@ -453,6 +400,8 @@ def unit_table(request):
         } if can_list else {}
     return render(request, "proposals/lists/units.html", {
         "rows": rows, "year": year, "years": list(range(this_year, this_year - 6, -1)),
+        **export_form_context(request, "proposals:unit-table-export", "proposals.view_statistics"),
+        "export_fields": [("year", year)],
     })
 
 
@@ -474,28 +423,21 @@ def archive(request):
         # Archive copies: no contact person, phone or signed document; numbers masked.
         proposal.public_replies = [selectors._public_reply(r) for r in proposal.approved_replies]
     return render(request, "proposals/lists/archive.html", {
-        "page_obj": page, "proposals": rows, "form": form, "query_string": _query_string(request),
+        "title": _("Archive of proposals and replies"), "page_obj": page, "proposals": rows, "rows": rows,
+        "form": form, "query_string": _query_string(request),
     })
 
 
-# --- Export -------------------------------------------------------------------------------------------------
+# --- Export ---------------------------------------------------------------------------------------------------
 
-
-@require_GET
-def export(request):
-    _require(request, "proposals.export_proposals")
-    form, qs = _officer_queryset(request)
-    total = qs.count()
-    if total > export_sync_limit():
-        # Long lists are written by a worker; the page shows the progress and then the file.
-        job = export_start(actor=request.user, kind="proposals.proposals", total_rows=total,
-                           params={key: request.GET.getlist(key) for key in request.GET})
-        return redirect("exports:job-detail", pk=job.pk)
-    handle, _count = exports.proposals_export(proposals=qs, actor=request.user, filters=form.as_dict())
-    response = FileResponse(handle, as_attachment=True, filename=exports.export_filename(),
-                            content_type=exports.XLSX_CONTENT_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response
+# POST only: the officer list's filters come in the form the list page renders (exports.py declares the workbook).
+export = ExcelExportView.as_view(kind=EXPORT_KIND)
+# The other lists' exports (exports.py): POST, with the list's filters; each holds what its list shows the user.
+unit_export = ExcelExportView.as_view(kind="proposals.unit")
+key_export = ExcelExportView.as_view(kind="proposals.key")
+approval_export = ExcelExportView.as_view(kind="proposals.approval")
+unit_table_export = ExcelExportView.as_view(kind="proposals.units")
+reminders_export = ExcelExportView.as_view(kind="proposals.reminders")
 
 
 # --- Print --------------------------------------------------------------------------------------------------

@@ -8,19 +8,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from zhongyuan_cppcc.core.params import safe_next_url
+from zhongyuan_cppcc.lists.views import export_form_context
 from zhongyuan_cppcc.notifications.models import Delivery, DeliveryStatus
 
 from ..errors import ProposalError
 from ..models import Milestone, Proposal, Reminder, ReminderKind, ReminderStatus
 from ..reminders.milestones import REPLY_NOTICES, load_settings, notice_windows
-from ..reminders.sending import URGE_STATUSES, proposal_urge
+from ..reminders.sending import proposal_urge
 from ..workflow import DEADLINE_STATUSES
 
 FAILURES = "failures"
@@ -102,8 +106,13 @@ def reminder_list(request):
     return render(request, "proposals/reminders/reminder_list.html", {
         "form": form, "page_obj": page, "reminders": page.object_list, "query_string": query,
         "due_next": _due_next(today), "today": today, "can_urge": _can_urge(request.user),
-        "urgeable": URGE_STATUSES, "counts": counts,
+        "counts": counts,
+        **export_form_context(request, "proposals:reminders-export", "proposals.view_reminders"),
     })
+
+
+class _UrgeForm(forms.Form):
+    note = forms.CharField(required=False, max_length=500)
 
 
 @require_POST
@@ -111,7 +120,12 @@ def proposal_urge_view(request, pk: int):
     if not _can_urge(request.user):
         raise PermissionDenied
     proposal = get_object_or_404(Proposal, pk=pk)
-    note = request.POST.get("note", "")
+    form = _UrgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note was not valid (at most 500 characters, no control characters). "
+                                  "Nothing was sent."))
+        return HttpResponseRedirect(safe_next_url(request, reverse("proposals:reminders")))
+    note = form.cleaned_data["note"]
     try:
         count = proposal_urge(actor=request.user, proposal=proposal, note=note)
     except ProposalError as exc:
@@ -122,8 +136,4 @@ def proposal_urge_view(request, pk: int):
                              % {"count": count})
         else:
             messages.info(request, _("This proposal was already urged today; nothing more was sent."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = ""
-    return redirect(target or "proposals:reminders")
+    return HttpResponseRedirect(safe_next_url(request, reverse("proposals:reminders")))

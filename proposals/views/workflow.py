@@ -17,9 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.views import Action, available_actions, run_service
 
 from .. import deadlines, selectors, services
 from .. import forms as pforms
@@ -36,8 +38,7 @@ from ..models import (
     QualityRating,
     Reply,
 )
-from ..reminders.sending import URGE_STATUSES
-from ..workflow import DEADLINE_STATUSES, Status, Verb, can
+from ..workflow import DEADLINE_STATUSES, WORKFLOW, Status, Verb
 from .workflow_forms import MergeTargetForm
 
 # Who may attempt a verb at all (the role and relation part of rules.ACTORS, without the status part).
@@ -75,22 +76,17 @@ def _detail_url(proposal) -> str:
 
 
 def _perform(request, proposal: Proposal, slot: str, form, call, success):
-    """Run `call(cleaned_data)` for a valid form; message and redirect on success (PRG); otherwise
-    show the error and change nothing."""
-    if form.is_valid():
-        try:
-            result = call(form.cleaned_data)
-        except (InvalidTransition, ProposalPermissionDenied) as exc:
-            messages.error(request, str(exc))
-            return redirect(_detail_url(proposal))
-        except (ProposalError, ValidationError) as exc:
-            pforms.add_service_error(form, exc)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(_detail_url(proposal))
-    messages.error(request, pforms.form_error_text(form))
-    fresh = selectors.proposal_get_for(user=request.user, pk=proposal.pk)
-    return _render_detail(request, fresh, failed=(slot, form))
+    """The engine's run_service with the detail page as the place to go back to: success → message and
+    redirect (PRG); a move the status no longer allows → the service's message and redirect; a form or
+    service error → the message and the detail page with the form `slot` reopened. Nothing is changed then."""
+
+    def reopen(refused):
+        messages.error(request, pforms.form_error_text(refused))
+        fresh = selectors.proposal_get_for(user=request.user, pk=proposal.pk)
+        return _render_detail(request, fresh, failed=(slot, refused))
+
+    return run_service(request, form=form, call=call, success=success, redirect_to=_detail_url(proposal),
+                       on_invalid=reopen)
 
 
 # --- Next step and deadlines -----------------------------------------------------------------------------------
@@ -175,10 +171,131 @@ def _deadlines(proposal: Proposal, *, internal: bool, today: date) -> list[Deadl
 
 
 # --- Action forms on the detail page ------------------------------------------------------------------------
+# What the user may do now is the declarative tables below filtered by the workflow's permissions
+# (available_actions): role, relation and status come from rules.ACTORS and the transition table, `when` adds
+# what the table cannot know (the extension limit, mark or unmark).
+
+
+def _extension_left(user, proposal: Proposal) -> bool:
+    return proposal.extension_count < get_parameter(p.EXTENSIONS_PER_ASSIGNMENT)
+
+
+def _assign_initial(proposal: Proposal) -> dict:
+    return {"lead_unit": proposal.suggested_lead_unit_id,
+            "co_units": [u.pk for u in proposal.suggested_co_units.all()],
+            "is_key": proposal.is_key, "supervising_leader": proposal.supervising_leader_id}
+
+
+def _assign_intro(proposal: Proposal) -> str:
+    return _("The suggested units are preselected. Empty reply deadline: %(months)d months after today.") % {
+        "months": get_parameter(p.REPLY_MONTHS)}
+
+
+def _extend_intro(proposal: Proposal) -> str:
+    if not proposal.assigned_on:
+        return ""
+    return _("Possible once per assignment, to %(latest)s at the latest.") % {
+        "latest": deadlines.latest_reply_due(proposal.assigned_on).isoformat()}
+
+
+def _with_proposal(proposal: Proposal) -> dict:
+    return {"proposal": proposal}
+
+
+# The office: review, assignment and the reply.
+OFFICE_ACTIONS = [
+    Action(Verb.REGISTER, gettext_lazy("Register"), "proposals:register", pforms.RegisterForm, slot="register",
+           button=gettext_lazy("Register"), style="success"),
+    Action(Verb.RETURN, gettext_lazy("Return for revision"), "proposals:return", pforms.ReturnForm, slot="return",
+           button=gettext_lazy("Return for revision"), style="warning",
+           confirm=gettext_lazy("Return the proposal to the proposer for revision?")),
+    Action(Verb.REJECT, gettext_lazy("Not register"), "proposals:reject", pforms.RejectForm, slot="reject",
+           button=gettext_lazy("Not register"), style="danger",
+           confirm=gettext_lazy("Not register this proposal? The proposers are told the ground.")),
+    Action(Verb.MERGE, gettext_lazy("Merge into another proposal"), "proposals:merge", MergeTargetForm, slot="merge",
+           form_kwargs=_with_proposal, button=gettext_lazy("Merge"), style="danger",
+           confirm=gettext_lazy("Merge this proposal into the main proposal? Its proposers will follow the main "
+                                "proposal.")),
+    Action(Verb.ASSIGN, gettext_lazy("Assign"), "proposals:assign", pforms.AssignForm, slot="assign",
+           initial=_assign_initial, intro=_assign_intro, button=gettext_lazy("Assign")),
+    Action(Verb.REASSIGN, gettext_lazy("Reassign"), "proposals:reassign", pforms.ReassignForm, slot="reassign",
+           initial=lambda proposal: {"lead_unit": proposal.lead_unit_id}, button=gettext_lazy("Reassign"),
+           style="warning", confirm=gettext_lazy("Reassign the proposal? The current assignment ends and the "
+                                                 "deadline restarts from today.")),
+    Action(Verb.EXTEND, gettext_lazy("Extend the reply deadline"), "proposals:extend", pforms.ExtendForm,
+           slot="extend", form_kwargs=_with_proposal, intro=_extend_intro, when=_extension_left,
+           button=gettext_lazy("Extend"), style="warning"),
+    Action(Verb.SET_KEY, gettext_lazy("Key proposal"), "proposals:set-key", pforms.SetKeyForm, slot="set_key",
+           initial=lambda proposal: {"is_key": proposal.is_key,
+                                     "supervising_leader": proposal.supervising_leader_id},
+           button=gettext_lazy("Save"), style="secondary"),
+    Action(Verb.APPROVE_REPLY, gettext_lazy("Approve the reply"), "proposals:reply-approve", pforms.ReplyApproveForm,
+           slot="approve_reply", button=gettext_lazy("Approve the reply"), style="success",
+           confirm=gettext_lazy("Approve the reply? The proposers will see it and be asked to rate it.")),
+    Action(Verb.RETURN_REPLY, gettext_lazy("Return the reply to the unit"), "proposals:reply-return",
+           pforms.ReplyReturnForm, slot="return_reply", button=gettext_lazy("Return the reply"), style="warning"),
+]
+
+
+def _pending(assignment: Assignment) -> bool:
+    return assignment.answer == AssignmentAnswer.PENDING
+
+
+def _opinion_due(assignment: Assignment) -> bool:
+    return assignment.role == AssignmentRole.CO and assignment.opinion_submitted_at is None
+
+
+# The units: one row per own assignment row of the proposal (titles name the unit), shown when `applies`.
+ASSIGNMENT_ACTIONS = [
+    (Action(Verb.ACCEPT_ASSIGNMENT, gettext_lazy("Accept the assignment (%(unit)s)"), "proposals:assignment-accept",
+            slot="accept", style="success"), _pending),
+    (Action(Verb.OBJECT_ASSIGNMENT, gettext_lazy("Object to the assignment (%(unit)s)"),
+            "proposals:assignment-object", pforms.ObjectionForm, slot="object",
+            button=gettext_lazy("Send the objection"), style="danger",
+            confirm=gettext_lazy("Object to this assignment? The proposal office will reassign it.")), _pending),
+    (Action(Verb.SUBMIT_CO_OPINION, gettext_lazy("Send the co-handling opinion (%(unit)s)"),
+            "proposals:assignment-opinion", pforms.CoOpinionForm, slot="opinion",
+            button=gettext_lazy("Send to the lead unit"), multipart=True), _opinion_due),
+]
+ASSIGNMENT_INTROS = {
+    Verb.OBJECT_ASSIGNMENT: lambda assignment: deadlines.explain_objection_deadline(assignment.assigned_on),
+    Verb.SUBMIT_CO_OPINION: deadlines.explain_co_opinion_deadline,
+}
+
+# The lead unit's handling, then evaluation, publication and follow-up.
+CASE_ACTIONS = [
+    Action(Verb.RECORD_CONTACT, gettext_lazy("Record contact with the proposer"), "proposals:contact",
+           pforms.ContactForm, slot="contact", initial=lambda proposal: {
+               "contacted_on": timezone.localdate().isoformat()},
+           button=gettext_lazy("Record"), style="secondary"),
+    # Saving and submitting the reply have the same actors and statuses: one link to the reply page.
+    Action(Verb.SAVE_REPLY, gettext_lazy("Reply"), "proposals:reply", slot="reply",
+           button=gettext_lazy("Write or edit the reply"), link=True),
+    Action(Verb.RATE_QUALITY, gettext_lazy("Rate the proposal's quality"), "proposals:rate-quality",
+           pforms.QualityRatingForm, slot="rate_quality", button=gettext_lazy("Save the rating"), style="secondary"),
+    Action(Verb.UNMARK_EXCELLENT, gettext_lazy("Unmark excellent"), "proposals:excellent", pforms.ExcellentForm,
+           slot="excellent", hidden={"value": "0"}, when=lambda user, proposal: proposal.is_excellent,
+           button=gettext_lazy("Unmark excellent"), style="secondary",
+           confirm=gettext_lazy("Remove the excellent mark?")),
+    Action(Verb.MARK_EXCELLENT, gettext_lazy("Mark as excellent"), "proposals:excellent", pforms.ExcellentForm,
+           slot="excellent", hidden={"value": "1"}, when=lambda user, proposal: not proposal.is_excellent,
+           button=gettext_lazy("Mark as excellent"), style="success"),
+    Action(Verb.UNWITHHOLD, gettext_lazy("Publish again"), "proposals:withhold", pforms.UnwithholdForm,
+           slot="withhold", hidden={"value": "0"}, when=lambda user, proposal: proposal.publication_withheld,
+           button=gettext_lazy("Publish again"), style="secondary"),
+    Action(Verb.WITHHOLD, gettext_lazy("Withhold publication"), "proposals:withhold", pforms.WithholdForm,
+           slot="withhold", hidden={"value": "1"}, when=lambda user, proposal: not proposal.publication_withheld,
+           button=gettext_lazy("Withhold publication"), style="danger",
+           confirm=gettext_lazy("Keep this proposal and its reply out of the public archive?")),
+    Action(Verb.RECORD_FOLLOWUP, gettext_lazy("Record the follow-up review (回头看)"), "proposals:followup",
+           pforms.FollowupForm, slot="followup", button=gettext_lazy("Record"), style="secondary"),
+]
 
 
 @dataclass
 class ActionForm:
+    """One action as the detail page draws it (proposals/actions/_form.html)."""
+
     slot: str
     title: str
     url: str
@@ -197,108 +314,42 @@ def _auto_id(slot: str) -> str:
     return f"id_{slot.replace('-', '_')}_%s"
 
 
-def _action_forms(request, proposal: Proposal, actions: list[str], my_assignments: list[Assignment],
+def _drawn(action: Action, proposal: Proposal, failed: tuple | None, *, slot: str = "", title=None, url: str = "",
+           intro=None, button=None) -> ActionForm:
+    """An action of the table as drawn now: its fresh form, or the refused one reopened with its errors."""
+    slot = slot or action.key
+    failed_slot, failed_form = failed or (None, None)
+    if slot == failed_slot:
+        form = failed_form
+    else:
+        form = action.build_form(proposal, auto_id=_auto_id(slot))
+    if intro is None:
+        intro = action.intro(proposal) if action.intro else ""
+    return ActionForm(slot=slot, title=str(action.title if title is None else title), url=url or action.url(proposal),
+                      form=form, button=str(action.button if button is None else button), confirm=str(action.confirm),
+                      style=action.style, multipart=action.multipart, hidden=dict(action.hidden), intro=intro,
+                      open=slot == failed_slot, link=action.link)
+
+
+def _action_forms(request, proposal: Proposal, my_assignments: list[Assignment],
                   failed: tuple | None) -> list[ActionForm]:
     user = request.user
-    failed_slot, failed_form = failed or (None, None)
-    result: list[ActionForm] = []
-
-    def add(slot, title, url_name, form_class=None, *, url_args=None, form_kwargs=None, initial=None, **extra):
-        form = None
-        if slot == failed_slot:
-            form = failed_form
-        elif form_class is not None:
-            form = form_class(initial=initial, auto_id=_auto_id(slot), **(form_kwargs or {}))
-        url = reverse(f"proposals:{url_name}", args=url_args or [proposal.pk])
-        result.append(ActionForm(slot=slot, title=title, url=url, form=form, open=slot == failed_slot, **extra))
-
-    a = set(actions)
-    # Office: review.
-    if Verb.REGISTER in a:
-        add("register", _("Register"), "register", pforms.RegisterForm, button=_("Register"), style="success")
-    if Verb.RETURN in a:
-        add("return", _("Return for revision"), "return", pforms.ReturnForm, button=_("Return for revision"),
-            style="warning", confirm=_("Return the proposal to the proposer for revision?"))
-    if Verb.REJECT in a:
-        add("reject", _("Not register"), "reject", pforms.RejectForm, button=_("Not register"), style="danger",
-            confirm=_("Not register this proposal? The proposers are told the ground."))
-    if Verb.MERGE in a:
-        add("merge", _("Merge into another proposal"), "merge", MergeTargetForm, form_kwargs={"proposal": proposal},
-            button=_("Merge"), style="danger",
-            confirm=_("Merge this proposal into the main proposal? Its proposers will follow the main proposal."))
-    # Office: assignment.
-    if Verb.ASSIGN in a:
-        initial = {"lead_unit": proposal.suggested_lead_unit_id,
-                   "co_units": [u.pk for u in proposal.suggested_co_units.all()],
-                   "is_key": proposal.is_key, "supervising_leader": proposal.supervising_leader_id}
-        add("assign", _("Assign"), "assign", pforms.AssignForm, initial=initial, button=_("Assign"),
-            intro=_("The suggested units are preselected. Empty reply deadline: %(months)d months after today.")
-            % {"months": get_parameter(p.REPLY_MONTHS)})
-    if Verb.REASSIGN in a:
-        add("reassign", _("Reassign"), "reassign", pforms.ReassignForm, initial={"lead_unit": proposal.lead_unit_id},
-            button=_("Reassign"), style="warning",
-            confirm=_("Reassign the proposal? The current assignment ends and the deadline restarts from today."))
-    if Verb.EXTEND in a and proposal.extension_count < get_parameter(p.EXTENSIONS_PER_ASSIGNMENT):
-        add("extend", _("Extend the reply deadline"), "extend", pforms.ExtendForm, form_kwargs={"proposal": proposal},
-            button=_("Extend"), style="warning",
-            intro=_("Possible once per assignment, to %(latest)s at the latest.")
-            % {"latest": deadlines.latest_reply_due(proposal.assigned_on).isoformat()} if proposal.assigned_on else "")
-    if Verb.SET_KEY in a:
-        add("set_key", _("Key proposal"), "set-key", pforms.SetKeyForm,
-            initial={"is_key": proposal.is_key, "supervising_leader": proposal.supervising_leader_id},
-            button=_("Save"), style="secondary")
-    # Office: the reply.
-    if Verb.APPROVE_REPLY in a:
-        add("approve_reply", _("Approve the reply"), "reply-approve", pforms.ReplyApproveForm,
-            button=_("Approve the reply"), style="success",
-            confirm=_("Approve the reply? The proposers will see it and be asked to rate it."))
-    if Verb.RETURN_REPLY in a:
-        add("return_reply", _("Return the reply to the unit"), "reply-return", pforms.ReplyReturnForm,
-            button=_("Return the reply"), style="warning")
-    # Units: assignment answers and co-handling opinions.
-    for assignment in my_assignments:
-        if assignment.answer == AssignmentAnswer.PENDING and Verb.ACCEPT_ASSIGNMENT in a:
-            title = _("Accept the assignment (%(unit)s)") % {"unit": assignment.unit.name}
-            add(f"accept-{assignment.pk}", title, "assignment-accept", url_args=[assignment.pk], button=title,
-                style="success")
-        if assignment.answer == AssignmentAnswer.PENDING and Verb.OBJECT_ASSIGNMENT in a:
-            add(f"object-{assignment.pk}", _("Object to the assignment (%(unit)s)") % {"unit": assignment.unit.name},
-                "assignment-object", pforms.ObjectionForm, url_args=[assignment.pk], button=_("Send the objection"),
-                style="danger", intro=deadlines.explain_objection_deadline(assignment.assigned_on),
-                confirm=_("Object to this assignment? The proposal office will reassign it."))
-        if (assignment.role == AssignmentRole.CO and assignment.opinion_submitted_at is None
-                and Verb.SUBMIT_CO_OPINION in a):
-            add(f"opinion-{assignment.pk}",
-                _("Send the co-handling opinion (%(unit)s)") % {"unit": assignment.unit.name}, "assignment-opinion",
-                pforms.CoOpinionForm, url_args=[assignment.pk], button=_("Send to the lead unit"),
-                multipart=True, intro=deadlines.explain_co_opinion_deadline(assignment))
-    # Lead unit: contact and reply.
-    if Verb.RECORD_CONTACT in a:
-        add("contact", _("Record contact with the proposer"), "contact", pforms.ContactForm,
-            initial={"contacted_on": timezone.localdate().isoformat()}, button=_("Record"), style="secondary")
-    if Verb.SAVE_REPLY in a or Verb.SUBMIT_REPLY in a:
-        add("reply", _("Reply"), "reply", button=_("Write or edit the reply"), link=True)
-    if Verb.RATE_QUALITY in a:
-        add("rate_quality", _("Rate the proposal's quality"), "rate-quality", pforms.QualityRatingForm,
-            button=_("Save the rating"), style="secondary")
-    # Office: evaluation and publication.
-    if proposal.is_excellent and Verb.UNMARK_EXCELLENT in a:
-        add("excellent", _("Unmark excellent"), "excellent", pforms.ExcellentForm, hidden={"value": "0"},
-            button=_("Unmark excellent"), style="secondary", confirm=_("Remove the excellent mark?"))
-    elif not proposal.is_excellent and Verb.MARK_EXCELLENT in a:
-        add("excellent", _("Mark as excellent"), "excellent", pforms.ExcellentForm, hidden={"value": "1"},
-            button=_("Mark as excellent"), style="success")
-    if proposal.publication_withheld and Verb.UNWITHHOLD in a:
-        add("withhold", _("Publish again"), "withhold", pforms.UnwithholdForm, hidden={"value": "0"},
-            button=_("Publish again"), style="secondary")
-    elif not proposal.publication_withheld and Verb.WITHHOLD in a:
-        add("withhold", _("Withhold publication"), "withhold", pforms.WithholdForm, hidden={"value": "1"},
-            button=_("Withhold publication"), style="danger",
-            confirm=_("Keep this proposal and its reply out of the public archive?"))
-    if Verb.RECORD_FOLLOWUP in a:
-        add("followup", _("Record the follow-up review (回头看)"), "followup", pforms.FollowupForm,
-            button=_("Record"), style="secondary")
-    del user
+    result = [_drawn(action, proposal, failed) for action in available_actions(WORKFLOW, user, proposal,
+                                                                               OFFICE_ACTIONS)]
+    if my_assignments:
+        allowed = {action.verb for action in available_actions(
+            WORKFLOW, user, proposal, [action for action, _applies in ASSIGNMENT_ACTIONS])}
+        for assignment in my_assignments:
+            for action, applies in ASSIGNMENT_ACTIONS:
+                if action.verb not in allowed or not applies(assignment):
+                    continue
+                title = action.title % {"unit": assignment.unit.name}
+                intro = ASSIGNMENT_INTROS[action.verb](assignment) if action.verb in ASSIGNMENT_INTROS else ""
+                result.append(_drawn(action, proposal, failed, slot=f"{action.key}-{assignment.pk}", title=title,
+                                     url=action.url(proposal, assignment.pk), intro=intro,
+                                     button=title if not action.button else None))
+    result += [_drawn(action, proposal, failed) for action in available_actions(WORKFLOW, user, proposal,
+                                                                                CASE_ACTIONS)]
     return result
 
 
@@ -351,8 +402,8 @@ def _render_detail(request, proposal: Proposal, *, failed: tuple | None = None, 
         "timeline": selectors.timeline_for(user=user, proposal=proposal),
         "attachments": selectors.attachments_for(user=user, proposal=proposal),
         "actions": actions,
-        "action_forms": _action_forms(request, proposal, actions, my_assignments, failed),
-        "can_urge": proposal.status in URGE_STATUSES and user.has_perm("proposals.urge_proposals"),
+        "action_forms": _action_forms(request, proposal, my_assignments, failed),
+        "can_urge": Verb.URGE in actions,
         "internal": internal,
         "related": related,
         "staff": staff,
@@ -601,8 +652,8 @@ def reply(request, pk: int):
     """The lead unit's reply: GET the form; POST `action=save` keeps a draft, `action=submit` sends it for
     approval (class, text, the signed PDF and a recorded contact are needed)."""
     proposal = _proposal_for(request, pk, Verb.SAVE_REPLY, Verb.SUBMIT_REPLY)
-    if not can(proposal.status, Verb.SAVE_REPLY):
-        messages.error(request, str(InvalidTransition(verb=Verb.SAVE_REPLY, status=proposal.status)))
+    if not WORKFLOW.can(proposal.status, Verb.SAVE_REPLY):
+        messages.error(request, str(InvalidTransition(verb=Verb.SAVE_REPLY, status=proposal.status, workflow=WORKFLOW)))
         return redirect(_detail_url(proposal))
     draft = (Reply.objects.filter(proposal=proposal, round=proposal.reply_round).select_related("document")
              .first())

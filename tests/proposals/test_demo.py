@@ -1,24 +1,29 @@
 """The proposals demo data: the work report's 2023 figures, every state of the current year, the dates the
 reminder scan fires on, the demo accounts' share, and a second load that changes nothing.
 
-The demo is loaded once for the module (accounts, members, proposals, the 2023 evaluation) inside a
-transaction rolled back at the end; 2024 and 2025 are left out here to keep the suite fast (they run the
-same code as 2023)."""
+The demo is loaded for the module (accounts, members, proposals, the 2023 evaluation) inside a transaction
+rolled back at the end, once per date of DEMO_DATES with the clock pinned there (issue 16): 31 December,
+1 January (the running proposals year is still the previous one until its window opens) and 29 February
+2028 (years after the members demo's 2022–2026 and after the holiday table). Of the completed years after
+2023 only the one before the running year is loaded, and smaller, to keep the suite fast (they run the same
+code as 2023)."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from members.models import LedgerEvent
+from members.models import LedgerEvent, PlenarySession
 from members.scoring import Grade, annual_ranking
 from members.selectors import eligible_members_for_year
 from proposals import demo, selectors
+from proposals.filters import officer_proposals
 from proposals.models import (
     Assignment,
     CosignerInvitation,
@@ -36,18 +41,26 @@ from zhongyuan_cppcc.core.management.commands import load_demo
 from zhongyuan_cppcc.core.models import DemoDataset
 from zhongyuan_cppcc.notifications.models import Delivery, Notification
 
+from ..dates import SWEEP
+
 pytestmark = [pytest.mark.xdist_group("proposals-demo"), pytest.mark.django_db]
 PARTS = ["accounts", "members", "proposals", "members-evaluation"]
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+DEMO_DATES = [d for d in SWEEP if d.id in ("new-year-eve", "new-year", "leap-day")]
+PREVIOUS_YEAR = 30  # registered proposals of the completed year before the running one (smaller here)
+
+
+@pytest.fixture(scope="module", params=DEMO_DATES, ids=[d.id for d in DEMO_DATES])
+def loaded(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    media = str(tmp_path_factory.mktemp("media"))
+    with time_machine.travel(request.param.moment, tick=True), django_db_blocker.unblock(), \
+            override_settings(MEDIA_ROOT=media):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(demo, "PAST_YEARS", {})
+                patch.setattr(demo, "past_years", lambda live: {live - 1: PREVIOUS_YEAR})
                 out = io.StringIO()
                 call_command("load_demo", only=PARTS, stdout=out)
             yield out.getvalue()
@@ -60,8 +73,19 @@ def user(username: str):
     return get_user_model().objects.get(username=username)
 
 
+def running_year() -> int:
+    return demo.live_year(timezone.localdate())
+
+
 def live(**filters):
-    return Proposal.objects.filter(year=timezone.localdate().year, **filters)
+    """This year's proposals (the running proposals year)."""
+    return Proposal.objects.filter(year=running_year(), **filters)
+
+
+def current(**filters):
+    """What the office works on today: the running year's proposals and the previous year's, whose handling
+    goes on into this year (early in a year most of the demo's running work was filed last year)."""
+    return Proposal.objects.filter(year__in=[running_year() - 1, running_year()], **filters)
 
 
 def test_loader_order():
@@ -105,16 +129,34 @@ def test_the_2023_evaluation_still_has_61_excellent_members(loaded):
 
 
 def test_current_year_has_every_state(loaded):
-    statuses = set(live().values_list("status", flat=True))
+    statuses = set(current().values_list("status", flat=True))
     assert {"draft", "submitted", "registered", "assigned", "reply_review", "replied", "rehandling",
             "rehandling_review", "closed", "withdrawn", "not_registered", "merged"} <= statuses
-    assert live(status=Status.DRAFT, revision_requested=True).exists()
-    assert live(status=Status.CLOSED).count() >= 20
+    assert current(status=Status.DRAFT, revision_requested=True).exists()
+    assert current(status=Status.CLOSED).count() >= 20
+    # This year has data of its own: at least what was written since its window opened.
+    assert {"draft", "submitted"} <= set(live().values_list("status", flat=True))
+
+
+def test_the_running_year_and_the_previous_complete_year(loaded):
+    today = timezone.localdate()
+    year = running_year()
+    # Proposals written today are filed under the running year; before its window opens (1–11 January)
+    # that is still last year's session.
+    assert year == (today.year - 1 if today < date(today.year, 1, 12) else today.year)
+    assert PlenarySession.objects.filter(opens_on__year=today.year).exists()
+    # The year before the running one was loaded complete: every registered proposal replied and closed.
+    previous = selectors.proposal_figures_by_year(years=[year - 1])[year - 1]
+    assert previous.registered >= PREVIOUS_YEAR and previous.closed >= PREVIOUS_YEAR
+    if today >= date(year, 7, 15):  # the running work was all filed this year: last year has nothing open
+        open_ = Proposal.objects.filter(year=year - 1).exclude(status__in=["closed", "not_registered", "withdrawn",
+                                                                              "merged"])
+        assert not open_.exists()
 
 
 def test_reminders_fire_on_the_first_scan(loaded):
     today = timezone.localdate()
-    running = live(status=Status.ASSIGNED)
+    running = current(status=Status.ASSIGNED)
     for days in (30, 7, 1):
         assert running.filter(reply_due_on=today + timedelta(days=days)).exists(), days
     overdue = running.filter(reply_due_on__lt=today)
@@ -157,10 +199,10 @@ def test_demo_accounts_have_their_share(loaded):
     assert Assignment.objects.filter(unit__officers=handler, answer="pending", superseded_at__isnull=True).exists()
 
     assert selectors.reply_approval_queue_for(user=officer).count() >= 3
-    assert selectors.officer_proposals_for(user=officer, flt=selectors.ProposalFilter(status="submitted")).exists()
-    supervised = selectors.key_proposals_for(user=leader, year=timezone.localdate().year).filter(
-        supervising_leader=leader)
-    assert supervised.count() >= 3
+    assert officer_proposals(officer, {"status": "submitted"})[1].exists()
+    supervised = sum(selectors.key_proposals_for(user=leader, year=year).filter(supervising_leader=leader).count()
+                     for year in (running_year() - 1, running_year()))
+    assert supervised >= 3
 
     # This year's events are in the inboxes (past years' are not), without e-mail or SMS deliveries.
     assert Notification.objects.filter(recipient=officer, kind="proposals.submitted").exists()

@@ -83,15 +83,6 @@ def test_reason_forms_require_a_reason():
     assert not forms.RejectForm(data={"ground": "because"}).is_valid()
 
 
-@pytest.mark.django_db
-def test_filter_form_builds_the_selector_filter(w):
-    form = forms.ProposalFilterForm(data={"year": "2024", "status": "assigned", "key": "1", "overdue": "0",
-                                          "unit": w.lead_unit.pk})
-    flt = form.to_filter()
-    assert (flt.year, flt.status, flt.is_key, flt.overdue, flt.unit_id, flt.excellent) == (
-        2024, "assigned", True, False, w.lead_unit.pk, None)
-
-
 def test_service_errors_land_on_the_form():
     form = forms.ProposalDraftForm(data={})
     assert form.is_valid()

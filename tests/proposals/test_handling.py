@@ -48,6 +48,7 @@ def assign(p, w, when=None, **kwargs):
 
 
 class TestAssign:
+    @pytest.mark.dated
     def test_default_deadline_three_months_and_notifications(self, w, registered_2024):
         p = assign(registered_2024, w)
         assert (p.status, p.lead_unit, p.assigned_on) == (Status.ASSIGNED, w.lead_unit, date(2024, 2, 5))
@@ -65,6 +66,7 @@ class TestAssign:
     def test_month_end_clamps(self):
         assert deadlines.add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
 
+    @pytest.mark.dated
     def test_custom_deadline_within_the_maximum(self, w, registered_2024):
         with pytest.raises(ValidationError):
             assign(registered_2024, w, reply_due_on=date(2024, 8, 6))
@@ -93,6 +95,7 @@ class TestAssign:
 
 
 class TestAcceptAndObject:
+    @pytest.mark.dated
     def test_accept(self, w, registered_2024):
         p = assign(registered_2024, w)
         lead = p.assignments.get(role="lead")
@@ -130,6 +133,7 @@ class TestAcceptAndObject:
 
 
 class TestReassign:
+    @pytest.mark.dated
     def test_deadline_restarts_and_the_old_unit_loses_access(self, w, registered_2024):
         p = assign(registered_2024, w)
         co = p.assignments.get(role="co")
@@ -161,6 +165,7 @@ class TestReassign:
 
 
 class TestExtend:
+    @pytest.mark.dated
     def test_once_at_most_six_months_after_assignment(self, w, registered_2024):
         p = assign(registered_2024, w)
         with pytest.raises(ValidationError):
@@ -220,6 +225,7 @@ class TestReply:
         assert [r.pk for r in selectors.replies_for(user=w.officer, proposal=p)] == [reply.pk]
         assert Notification.objects.filter(recipient=w.officer, kind="proposals.reply_submitted").exists()
 
+    @pytest.mark.dated
     def test_approve_with_class_change_opens_ratings_and_schedules_follow_up(self, w):
         p = ProposalFactory(reply_review=True, cosigners=1, reply_class="A")
         reply = services.reply_approve(actor=w.officer, proposal=p, reply_class="B", note="尚在推进")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from proposals import selectors
 from proposals.models import Proposal
-from proposals.paging import IdsFirst
+from zhongyuan_cppcc.lists.paging import IdsFirst
 
 from .factories import ProposalFactory
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from proposals import services
 from proposals.errors import InvalidTransition
 from proposals.models import Assignment, Attachment, CosignerInvitation, StatusChange
-from proposals.workflow import Status, Verb, can
+from proposals.workflow import WORKFLOW, Status, Verb
 
 from .factories import ProposalFactory, make_member, pdf_upload, world
 
@@ -92,7 +92,7 @@ def calls(p, w):
 def test_services_refuse_every_move_the_table_refuses(status):
     w = world()
     p = ProposalFactory(**({status: True} if status != Status.DRAFT else {}), cosigners=1)
-    refused = {verb: call for verb, call in calls(p, w).items() if not can(status, verb)}
+    refused = {verb: call for verb, call in calls(p, w).items() if not WORKFLOW.can(status, verb)}
     assert refused, "each status refuses something"
     for verb, call in refused.items():
         before = StatusChange.objects.filter(proposal=p).count()
@@ -114,8 +114,6 @@ def test_system_verbs_have_no_user_path(w):
     assert services.proposal_close_after_rating_period(proposal=p) is False
     p.refresh_from_db()
     assert p.status == Status.ASSIGNED
-    from proposals.workflow import permission_name
-
     for user in (w.officer, p.author, w.lead_handler):
-        assert not user.has_perm(permission_name(Verb.CLOSE), p)
-        assert not user.has_perm(permission_name(Verb.REHANDLE), p)
+        assert not user.has_perm(WORKFLOW.permission_name(Verb.CLOSE), p)
+        assert not user.has_perm(WORKFLOW.permission_name(Verb.REHANDLE), p)

@@ -1,12 +1,14 @@
 """Role × status permission matrix: for each status one proposal (built through the services), every
-permission, every kind of viewer. The expected table is written out here, not derived from rules.py."""
+permission, every kind of viewer. The expected table is written out here, not derived from rules.py; the verb
+permissions are compared with the engine's matrix helper (zhongyuan_cppcc.workflow.testing)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from proposals.models import CosignerInvitation
-from proposals.workflow import Status, Verb, permission_name
+from proposals.workflow import WORKFLOW, Status, Verb
 from tests.factories import make_user
+from zhongyuan_cppcc.workflow.testing import matrix_mismatches
 
 from .factories import ProposalFactory, make_member, world
 
@@ -57,6 +59,7 @@ EXPECTED = {
     V.UNWITHHOLD: {"officer": REGISTERED_ON},
     V.RECORD_FOLLOWUP: {"lead_handler": {S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED},
                         "officer": {S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED}},
+    V.URGE: {"officer": {S.ASSIGNED, S.REPLY_REVIEW, S.REHANDLING, S.REHANDLING_REVIEW}},
 }
 READ_EXPECTED = {
     "proposals.view_proposal": {
@@ -114,15 +117,25 @@ def test_permission_matrix(status):
         # Class B, so that the follow-up review (回头看) is due once the reply is approved.
         p = ProposalFactory(**{status: True}, cosigners=1, reply_class="B")
     viewers = _viewers(p, w, status)
-    failures = []
-    table = {permission_name(v): spec for v, spec in EXPECTED.items()} | READ_EXPECTED
-    for perm, spec in table.items():
+    failures = matrix_mismatches(WORKFLOW, objects={status: p}, users=viewers,
+                                 expected=lambda verb, name, st, obj: st in EXPECTED[verb].get(name, set()))
+    for perm, spec in READ_EXPECTED.items():
         for name, user in viewers.items():
             p.__dict__.pop("_access_cache", None)
             expected = status in spec.get(name, set())
             if rules.has_perm(perm, user, p) is not expected:
                 failures.append(f"{perm} {name}: expected {expected}")
     assert not failures, "\n".join(failures)
+
+
+def test_expected_matrix_covers_every_verb_within_the_table():
+    """The matrix helper ANDs the expectation with the table: the hand-written statuses must not exceed it
+    (test_workflow.py checks the table itself against the diagram)."""
+    assert set(EXPECTED) == set(Verb.values)
+    for verb, spec in EXPECTED.items():
+        for name, statuses in spec.items():
+            assert name in VIEWERS, (verb, name)
+            assert set(statuses) <= WORKFLOW.statuses_allowing(verb), (verb, name)
 
 
 @pytest.mark.django_db
@@ -139,6 +152,7 @@ def test_page_permissions(w):
         "proposals.bulk_assign_proposals": {w.officer},
         "proposals.view_archive": {member, w.officer, w.leader},
         "proposals.manage_collective_authorisations": {w.officer},
+        "proposals.urge_proposals": {w.officer},
     }
     everyone = [member, handler, w.officer, w.leader, make_user("sysadmin"), make_user("correspondent")]
     for perm, allowed in cases.items():

@@ -5,7 +5,7 @@ import pytest
 from django.http import Http404
 
 from proposals import selectors, services
-from proposals.selectors import ProposalFilter
+from proposals.filters import officer_proposals
 from proposals.workflow import Status
 from tests.factories import make_user
 
@@ -123,12 +123,10 @@ class TestOfficers:
         key = ProposalFactory(assigned=True)
         services.proposal_set_key(actor=w.officer, proposal=key, is_key=True, supervising_leader=w.leader)
         plain = ProposalFactory(registered=True)
-        qs = selectors.officer_proposals_for(user=w.officer, flt=ProposalFilter(is_key=True))
-        assert list(qs) == [key]
-        qs = selectors.officer_proposals_for(user=w.officer, flt=ProposalFilter(status=Status.REGISTERED))
-        assert list(qs) == [plain]
-        qs = selectors.officer_proposals_for(user=w.officer, flt=ProposalFilter(unit_id=w.lead_unit.pk))
-        assert list(qs) == [key]
+        assert list(officer_proposals(w.officer, {"key": "1"})[1]) == [key]
+        assert list(officer_proposals(w.officer, {"status": Status.REGISTERED})[1]) == [plain]
+        assert list(officer_proposals(w.officer, {"unit": str(w.lead_unit.pk)})[1]) == [key]
+        assert list(officer_proposals(w.officer, {"key": "1", "overdue": "0", "status": "assigned"})[1]) == [key]
         assert list(selectors.key_proposals_for(user=w.leader)) == [key]
 
     def test_reply_queue(self, w):

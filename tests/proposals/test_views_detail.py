@@ -58,6 +58,7 @@ def test_data_block_shows_number_session_proposers_and_suggested_units(w, client
     assert draft.get_timing_display() in html
 
 
+@pytest.mark.dated
 def test_reply_deadline_is_explained_with_days_left(w, client_for):
     p = ProposalFactory(assigned=True)
     html = detail(client_for(w.lead_handler), p).content.decode()
@@ -69,6 +70,7 @@ def test_reply_deadline_is_explained_with_days_left(w, client_for):
     assert "工作日" in html
 
 
+@pytest.mark.dated
 def test_overdue_reply_is_flagged(w, client_for):
     p = ProposalFactory(assigned=True)
     type(p).objects.filter(pk=p.pk).update(reply_due_on=timezone.localdate() - timedelta(days=3))
@@ -231,6 +233,7 @@ def test_query_count_does_not_grow_with_history(w, client_for, who):
     assert counts[0] == counts[1], counts
 
 
+@pytest.mark.dated
 def test_objection_window_is_shown_only_while_objections_are_possible(w, client_for):
     assigned = ProposalFactory(assigned=True)
     assert "前提出异议" in detail(client_for(w.officer), assigned).content.decode()

@@ -4,6 +4,7 @@ and the proposer's panel on the detail page."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -74,6 +75,17 @@ def draft(lead):
 
 
 class TestCreate:
+    def test_fields_needed_to_submit_are_marked_before_the_first_submit(self, w, lead, client_for):
+        """Issue 15: the asterisk was shown only after a failed submit; a draft may still be saved half-done."""
+        page = client_for(lead.user).get(url("proposal-create")).content.decode()
+        for name in ("title", "category", "situation", "analysis", "suggestions"):
+            tag = page.split(f'id="id_{name}"', 1)[0].rsplit("<", 1)[-1] + page.split(f'id="id_{name}"', 1)[1]
+            assert 'aria-required="true"' in tag.split(">", 1)[0], name
+        assert 'id="id_suggested_lead_unit"' in page
+        assert 'aria-required' not in page.split('id="id_suggested_lead_unit"', 1)[1].split(">", 1)[0]
+        css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+        assert '[aria-required="true"]:not([required])) > label::after' in css
+
     def test_member_creates_a_draft(self, w, lead, client_for):
         client = client_for(lead.user)
         assert client.get(url("proposal-create")).status_code == 200

@@ -318,7 +318,7 @@ def test_export_has_the_compilation_columns_and_is_audited(client_for, w):
     closed = ProposalFactory(closed=True, title="=关于导出的建议", cosigners=[cosigner])
     ProposalFactory(registered=True, category="education", title="关于教育类的建议")
     Reply.objects.filter(proposal=closed).update(contact_person="王联络", contact_phone="13900001111")
-    response = client_for(w.officer).get(EXPORT, {"category": "urban"})
+    response = client_for(w.officer).post(EXPORT, {"category": "urban"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = sheet_rows(response)
@@ -327,11 +327,15 @@ def test_export_has_the_compilation_columns_and_is_audited(client_for, w):
     assert len(data) == 1
     row = dict(zip(header, data[0], strict=True))
     assert row["编号"] == closed.number
-    assert row["案由"] == "'=关于导出的建议"  # never a formula
+    assert row["案由"] == "=关于导出的建议"  # the text, never a formula (tests/foundation/test_export_injection.py)
     assert closed.lead_member.name in row["提案人"] and "李联名" in row["提案人"]
     assert row["主办单位"] == w.lead_unit.name and row["会办单位"] == w.co_unit.name
     assert row["答复类别"].startswith("A")
-    assert "满意2" in row["满意度"]
+    assert row["满意度"] == "满意"  # the label alone, not "满意2"
+    assert row["基本情况"] == closed.situation and row["分析"] == closed.analysis and row["建议"] == closed.suggestions
+    assert row["答复正文"] == Reply.objects.get(proposal=closed, status="approved").text
+    assert "提案汇编" in response["Content-Disposition"] or "%E6%8F%90%E6%A1%88%E6%B1%87%E7%BC%96" in \
+        response["Content-Disposition"]
     flat = " ".join(str(v) for r in rows for v in r if v is not None)
     assert "13900001111" not in flat and "王联络" not in flat
     event = AuditEvent.objects.get(action="proposals.exported", actor=w.officer)
@@ -340,9 +344,10 @@ def test_export_has_the_compilation_columns_and_is_audited(client_for, w):
 
 @pytest.mark.django_db
 def test_export_permissions(client_for, w, member):
-    assert client_for(w.leader).get(EXPORT).status_code == 200
-    assert client_for(member.user).get(EXPORT).status_code == 403
-    assert client_for(w.lead_handler).get(EXPORT).status_code == 403
+    assert client_for(w.leader).post(EXPORT).status_code == 200
+    assert client_for(member.user).post(EXPORT).status_code == 403
+    assert client_for(w.officer).get(EXPORT).status_code == 405  # POST only
+    assert client_for(w.lead_handler).post(EXPORT).status_code == 403
     assert not AuditEvent.objects.filter(action="proposals.exported", actor=member.user).exists()
 
 
@@ -351,15 +356,15 @@ def test_export_streams_many_rows_reading_them_in_chunks(client_for, w, monkeypa
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from proposals import exports
+    from zhongyuan_cppcc.exports import excel
 
     from .test_views_lists_queries import clone
 
     clone(ProposalFactory(assigned=True, cosigners=1), 120)
-    monkeypatch.setattr(exports, "CHUNK", 50)
+    monkeypatch.setattr(excel, "CHUNK", 50)
     client = client_for(w.officer)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(EXPORT)
+        response = client.post(EXPORT)
     assert response.streaming  # a file streamed from disk, not a body built in memory
     assert len(sheet_rows(response)) == 122
     # 121 rows in 3 chunks: the ordered ids once, then per chunk its rows by primary key plus three
@@ -382,7 +387,7 @@ def test_a_long_export_runs_as_a_background_job_with_the_same_filters(client_for
         ProposalFactory(registered=True, category="urban", title=f"关于城建的建议{n}")
     ProposalFactory(registered=True, category="education", title="关于教育类的建议")
     client = client_for(w.officer)
-    response = client.get(EXPORT, {"category": "urban"})
+    response = client.post(EXPORT, {"category": "urban"})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("exports:job-detail", args=[job.pk])
     assert (job.kind, job.total_rows, job.params) == ("proposals.proposals", 3, {"category": ["urban"]})

@@ -1,9 +1,12 @@
 """The transition table against DESIGN.md §3, written out independently here: every allowed move and
-every refused one, at the table and through the services."""
+every refused one, at the table. The generic soundness checks (reachability, terminal statuses, a permission
+per verb) run for every declared workflow in tests/foundation/test_workflows.py; here they run once more on the
+proposals declaration with the statuses named."""
 
 import pytest
 
-from proposals.workflow import TRANSITIONS, Status, Verb, can, permission_name, statuses_allowing, target
+from proposals.workflow import TERMINAL_STATUSES, TRANSITIONS, WORKFLOW, Status, Verb
+from zhongyuan_cppcc.workflow.testing import table_problems
 
 S, V = Status, Verb
 REGISTERED_ON = [S.REGISTERED, S.ASSIGNED, S.REPLY_REVIEW, S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED]
@@ -51,6 +54,7 @@ EXPECTED = {
                                         S.CLOSED]},
     **{(s, v): s for s in REGISTERED_ON for v in (V.MARK_EXCELLENT, V.UNMARK_EXCELLENT, V.WITHHOLD, V.UNWITHHOLD)},
     **{(s, V.RECORD_FOLLOWUP): s for s in [S.REPLIED, S.REHANDLING, S.REHANDLING_REVIEW, S.CLOSED]},
+    **{(s, V.URGE): s for s in [S.ASSIGNED, S.REPLY_REVIEW, S.REHANDLING, S.REHANDLING_REVIEW]},
 }
 
 ALL_MOVES = [(s.value, v.value) for s in Status for v in Verb]
@@ -63,28 +67,28 @@ def test_table_is_exactly_the_diagram():
 @pytest.mark.parametrize(("status", "verb"), ALL_MOVES, ids=[f"{s}-{v}" for s, v in ALL_MOVES])
 def test_every_move_allowed_or_refused(status, verb):
     expected = EXPECTED.get((status, verb))
-    assert target(status, verb) == expected
-    assert can(status, verb) is (expected is not None)
+    assert WORKFLOW.target(status, verb) == expected
+    assert WORKFLOW.can(status, verb) is (expected is not None)
 
 
 def test_terminal_statuses_allow_nothing_but_bookkeeping():
     # Withdrawn and merged proposals are finished; not-registered ones can only be converted.
     for status in (S.WITHDRAWN, S.MERGED):
-        assert not [v for v in Verb if can(status, v)]
-    assert [v for v in Verb if can(S.NOT_REGISTERED, v)] == [V.CONVERT_TO_OPINION]
+        assert not [v for v in Verb if WORKFLOW.can(status, v)]
+    assert [v for v in Verb if WORKFLOW.can(S.NOT_REGISTERED, v)] == [V.CONVERT_TO_OPINION]
 
 
 def test_every_status_is_reachable_from_draft():
-    reached, frontier = {S.DRAFT.value}, [S.DRAFT.value]
-    while frontier:
-        current = frontier.pop()
-        for (source, _verb), to in TRANSITIONS.items():
-            if source == current and to not in reached:
-                reached.add(to)
-                frontier.append(to)
-    assert reached == set(Status.values)
+    assert WORKFLOW.initial == S.DRAFT
+    assert WORKFLOW.reachable() == set(Status.values)
+
+
+def test_declaration_is_sound():
+    assert WORKFLOW.terminal == TERMINAL_STATUSES == {S.WITHDRAWN, S.NOT_REGISTERED, S.MERGED, S.CLOSED}
+    assert table_problems(WORKFLOW) == []
+    assert WORKFLOW.transitions == TRANSITIONS
 
 
 def test_helpers():
-    assert statuses_allowing(V.APPROVE_REPLY) == {S.REPLY_REVIEW, S.REHANDLING_REVIEW}
-    assert permission_name(V.REGISTER) == "proposals.register_proposal"
+    assert WORKFLOW.statuses_allowing(V.APPROVE_REPLY) == {S.REPLY_REVIEW, S.REHANDLING_REVIEW}
+    assert WORKFLOW.permission_name(V.REGISTER) == "proposals.register_proposal"

@@ -20,11 +20,33 @@ EXPECTATIONS = {
     "proposals:key-list": only("proposal_officer", "leader"),
     "proposals:unit-table": only("proposal_officer", "leader"),
     "proposals:archive": only("member", "proposal_officer", "leader"),
-    "proposals:export": only("proposal_officer", "leader"),
+    "proposals:export": only("proposal_officer", "leader", method="post"),
+    # Every list's export (POST with the list's filters) answers whoever sees the list.
+    "proposals:unit-export": only("handler", method="post"),
+    "proposals:key-export": only("proposal_officer", "leader", method="post"),
+    "proposals:approval-export": only("proposal_officer", method="post"),
+    "proposals:unit-table-export": only("proposal_officer", "leader", method="post"),
+    "proposals:reminders-export": only("proposal_officer", "leader", method="post"),
     # Another member's submitted proposal (not in the archive): the office and leaders print it, others 404.
     "proposals:print": only("proposal_officer", "leader", others=HIDDEN,
                             kwargs=lambda user: {"pk": _foreign_submitted_proposal()}),
+    # The same as PDFs rendered on the server; the reply of a replied proposal kept out of the archive.
+    "proposals:print-pdf": only("proposal_officer", "leader", others=HIDDEN,
+                                kwargs=lambda user: {"pk": _foreign_submitted_proposal()}),
+    "proposals:reply-pdf": only("proposal_officer", "leader", others=HIDDEN,
+                                kwargs=lambda user: {"pk": _foreign_withheld_replied_proposal()}),
+    # The year's 提案汇编 (POST; without a year it redirects back to the list with a message).
+    "proposals:compilation-pdf": only("proposal_officer", "leader", method="post"),
 }
+
+
+def _foreign_withheld_replied_proposal() -> int:
+    from proposals.models import Proposal
+    from tests.proposals.factories import ProposalFactory, make_member
+
+    proposal = ProposalFactory(replied=True, author=make_member("walker-reply-owner").user)
+    Proposal.objects.filter(pk=proposal.pk).update(publication_withheld=True)
+    return proposal.pk
 
 
 def _foreign_submitted_proposal() -> int:

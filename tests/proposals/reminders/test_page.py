@@ -33,6 +33,7 @@ class TestPage:
         assert str(w.lead_handler) in page and "区城市管理局" in page
         assert str(Milestone.REPLY_DUE_7.label) in page or "第二次" in page
 
+    @pytest.mark.dated
     def test_due_next_lists_open_deadlines_with_the_next_reminder(self, w, published, client_for):
         today = timezone.localdate()
         soon = ProposalFactory(assigned=True)
@@ -97,6 +98,35 @@ class TestUrge:
         assert notes.count() == 2 and "请加快办理" in notes.first().body
         assert AuditEvent.objects.filter(action="proposals.urge").count() == 2
 
+    def test_urge_while_the_broker_is_down_is_published_by_the_next_scan(self, w, published, client_for,
+                                                                        monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+        """The urge answers as usual; its rows are unmarked, so the next scan (not one after
+        reminders.stuck_after_minutes) publishes them once the broker is back."""
+        from proposals.reminders import tasks
+        from zhongyuan_cppcc.core import tasks_util
+
+        p = ProposalFactory(assigned=True)
+        monkeypatch.setattr(tasks_util, "_broker_down_until", 0.0)
+
+        def refuse(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        with monkeypatch.context() as down:
+            down.setattr(tasks.reminder_send_task, "apply_async", refuse)
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client_for(w.officer).post(reverse("proposals:urge", args=[p.pk]), {"note": "请加快"})
+        assert response.status_code == 302
+        rows = Reminder.objects.filter(milestone=Milestone.URGE)
+        assert rows.count() == 2
+        assert set(rows.values_list("status", "enqueued_at")) == {(ReminderStatus.PENDING, None)}
+        assert published == []
+        monkeypatch.setattr(tasks_util, "_broker_down_until", 0.0)  # the back-off is over: the broker is back
+        with django_capture_on_commit_callbacks(execute=True):
+            scan(now=timezone.now() + timedelta(minutes=1))
+        assert sorted(args for name, args in published if name == "proposals.reminders.send") == sorted(
+            (pk,) for pk in rows.values_list("pk", flat=True))
+
     def test_urge_goes_back_to_a_local_next_page_only(self, w, published, client_for):
         p = ProposalFactory(assigned=True)
         client = client_for(w.officer)
@@ -120,6 +150,7 @@ class TestUrge:
         assert not Reminder.objects.exists()
 
 
+@pytest.mark.dated
 def test_management_command_runs_one_scan(w, published, capsys):
     p = ProposalFactory(assigned=True)
     Proposal.objects.filter(pk=p.pk).update(reply_due_on=timezone.localdate() + timedelta(days=1))

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from proposals.models import Assignment, Milestone, Proposal, Reminder, ReminderStatus
 from proposals.reminders import parameters as rp
@@ -72,6 +73,29 @@ def test_the_message_says_what_when_how_and_links(due_soon, published):
     assert due in n.title and due_soon.number in n.title
     assert "months after the assignment" in n.body or "个月" in n.body  # how the deadline was computed
     assert f"/proposals/{due_soon.pk}/" in n.body and n.url == f"/proposals/{due_soon.pk}/"
+
+
+def test_a_notice_sent_after_its_date_does_not_announce_it_as_future(due_soon, published):
+    """Issue 15: "将于2026-12-01到期" written on 2026-12-04 — a caught-up notice says it is overdue."""
+    scan(now=due_soon.scan_at)
+    row = Reminder.objects.get()
+    due = due_soon.reply_due_on
+    with translation.override("zh-hans"):
+        title, body = sending.message_for(row, today=due + timedelta(days=3))
+        on_time_title, _ = sending.message_for(row, today=due - timedelta(days=7))
+    assert "将于" not in title + body and "已于" in title and "已超期3天" in body
+    assert "将于" in on_time_title
+
+
+def test_the_inbox_shows_a_link_not_the_raw_address(due_soon, published, client_for):
+    scan(now=due_soon.scan_at)
+    reminder_send(Reminder.objects.get().pk, now=due_soon.scan_at)
+    n = reminder_notifications().get()
+    assert "http://" in n.body  # e-mail needs the address …
+    page = client_for(n.recipient).get(reverse("notification-list")).content.decode()
+    assert reverse("notification-open", args=[n.pk]) in page  # … the inbox entry is the link
+    assert "http://" not in page.split('<main', 1)[-1]
+    assert n.title in page
 
 
 def test_a_rolled_back_transaction_enqueues_nothing(due_soon, published):
