@@ -1,0 +1,54 @@
+"""The opinion lists' filters (django-filter through the shared ListFilterSet)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Sector, Street
+from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet
+
+from . import statistics
+from .models import Category, OpinionReport
+from .workflow import Status
+
+SUBMITTED_STATUSES = [(value, label) for value, label in Status.choices if value != Status.DRAFT]
+
+
+class ReportFilterSet(ListFilterSet):
+    """The office's list. With `figure` and `year` the list is exactly the reports a statistic counted."""
+
+    q = django_filters.CharFilter(label=_("Title or author"), method="search", max_length=100)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=SUBMITTED_STATUSES)
+    year = IntegerFilter(label=_("Year"), method="by_year", min_value=2000, max_value=2100)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    source_street = django_filters.ModelChoiceFilter(label=_("Source street"), queryset=Street.objects.all())
+    source_sector = django_filters.ModelChoiceFilter(label=_("Source sector"), queryset=Sector.objects.all())
+    figure = django_filters.ChoiceFilter(label=_("Statistic"), method="by_figure",
+                                         choices=[(f.key, f.label) for f in statistics.FIGURES])
+
+    class Meta:
+        model = OpinionReport
+        fields: list[str] = []
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(adopted_title__icontains=value)
+                         | Q(author__full_name__icontains=value))
+
+    def by_year(self, qs, name, value):
+        if self.form.cleaned_data.get("figure"):
+            return qs  # the figure applies the year in its own way
+        return qs.filter(submitted_at__year=value)
+
+    def by_figure(self, qs, name, value):
+        year = self.form.cleaned_data.get("year")
+        if not year:
+            return qs
+        return qs.filter(pk__in=statistics.FIGURES_BY_KEY[value].reports(year).values("pk"))
+
+
+class MyReportFilterSet(ListFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+
+    class Meta:
+        model = OpinionReport
+        fields: list[str] = []
