@@ -1,3 +1,55 @@
+from django.urls import path
+
+from zhongyuan_cppcc.exports.excel import ExcelExportView
+
+from . import views
+
 app_name = "consultations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SessionListView.as_view(), name="session-list"),
+    path("sessions/export/", ExcelExportView.as_view(kind="consultations.sessions"), name="session-export"),
+    path("outcomes/export/", ExcelExportView.as_view(kind="consultations.outcomes"), name="outcome-export"),
+    path("topics/export/", ExcelExportView.as_view(kind="consultations.topics"), name="topic-export"),
+    path("rooms/export/", ExcelExportView.as_view(kind="consultations.rooms"), name="room-export"),
+    path("supervision/export/", ExcelExportView.as_view(kind="consultations.projects"), name="project-export"),
+    path("sessions/new/", views.SessionCreateView.as_view(), name="session-create"),
+    path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session-detail"),
+    path("sessions/<int:pk>/record.pdf", views.SessionPdfView.as_view(), name="session-pdf"),
+    path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session-edit"),
+    path("sessions/<int:pk>/participants/", views.SessionParticipantsView.as_view(), name="session-participants"),
+    path("sessions/<int:pk>/hold/", views.SessionHoldView.as_view(), name="session-hold"),
+    path("sessions/<int:pk>/outcomes/add/", views.SessionAddOutcomeView.as_view(), name="session-add-outcome"),
+    path("sessions/<int:pk>/record/", views.SessionRecordView.as_view(), name="session-record"),
+    path("sessions/<int:pk>/close/", views.SessionCloseView.as_view(), name="session-close"),
+    path("outcomes/", views.OutcomeListView.as_view(), name="outcome-list"),
+    path("outcomes/<int:pk>/", views.OutcomeDetailView.as_view(), name="outcome-detail"),
+    path("outcomes/<int:pk>/edit/", views.OutcomeEditView.as_view(), name="outcome-edit"),
+    path("outcomes/<int:pk>/start/", views.OutcomeStartView.as_view(), name="outcome-start"),
+    path("outcomes/<int:pk>/implement/", views.OutcomeImplementView.as_view(), name="outcome-implement"),
+    path("outcomes/<int:pk>/keep/", views.OutcomeKeepView.as_view(), name="outcome-keep"),
+    path("outcomes/<int:pk>/note/", views.OutcomeNoteView.as_view(), name="outcome-note"),
+    path("outcomes/<int:pk>/convert/", views.OutcomeConvertView.as_view(), name="outcome-convert"),
+    path("topics/", views.TopicListView.as_view(), name="topic-list"),
+    path("topics/new/", views.TopicCreateView.as_view(), name="topic-create"),
+    path("topics/propose/", views.TopicProposeView.as_view(), name="topic-propose"),
+    path("topics/mine/", views.MyTopicsView.as_view(), name="my-topics"),
+    path("topics/<int:pk>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<int:pk>/edit/", views.TopicEditView.as_view(), name="topic-edit"),
+    path("topics/<int:pk>/accept/", views.TopicAcceptView.as_view(), name="topic-accept"),
+    path("topics/<int:pk>/decline/", views.TopicDeclineView.as_view(), name="topic-decline"),
+    path("topics/<int:pk>/schedule/", views.TopicScheduleView.as_view(), name="topic-schedule"),
+    path("rooms/", views.RoomListView.as_view(), name="room-list"),
+    path("rooms/new/", views.RoomCreateView.as_view(), name="room-create"),
+    path("rooms/coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("rooms/<int:pk>/", views.RoomDetailView.as_view(), name="room-detail"),
+    path("rooms/<int:pk>/edit/", views.RoomEditView.as_view(), name="room-edit"),
+    path("rooms/<int:pk>/photos/", views.RoomPhotoUploadView.as_view(), name="room-photo-add"),
+    path("sessions/<int:pk>/photos/", views.SessionPhotoUploadView.as_view(), name="session-photo-add"),
+    path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    path("photos/<int:pk>/remove/", views.PhotoRemoveView.as_view(), name="photo-remove"),
+    path("supervision/", views.ProjectListView.as_view(), name="project-list"),
+    path("supervision/new/", views.ProjectCreateView.as_view(), name="project-create"),
+    path("supervision/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("supervision/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
+]
