@@ -10,5 +10,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from zhongyuan_cppcc.core.registry import NavItem, register_nav
 
+        from . import exports  # noqa: F401 - registers the Excel export
+
         register_nav(NavItem(label=_("Dashboard"), url_name="dashboard", permission="dashboard.view",
                              order=10, icon="speedometer2"))

@@ -1,5 +1,12 @@
 from django.urls import path
 
-from . import views
+from zhongyuan_cppcc.exports.excel import ExcelExportView
 
-urlpatterns = [path("", views.DashboardView.as_view(), name="dashboard")]
+from . import report_views, views
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("report/", report_views.WorkReportView.as_view(), name="work-report"),
+    path("export/", ExcelExportView.as_view(kind="dashboard.figures"), name="dashboard-export"),
+    path("print/", views.DashboardView.as_view(template_name="dashboard/print.html"), name="dashboard-print"),
+]

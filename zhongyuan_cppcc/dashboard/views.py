@@ -4,7 +4,9 @@ from django.views.generic import TemplateView
 
 from zhongyuan_cppcc.core.db import replica_reads
 
-from .registry import panels_for
+from .exports import dashboard_year
+from .registry import STREET, UNIT, panels_for
+from .scope import dashboard_scope
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):
@@ -12,18 +14,20 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
     template_name = "dashboard/dashboard.html"
 
     def get_year(self) -> int:
-        this_year = timezone.localdate().year
-        try:
-            year = int(self.request.GET.get("year", this_year))
-        except (TypeError, ValueError):
-            return this_year
-        return year if 2000 <= year <= this_year + 1 else this_year
+        return dashboard_year(self.request.GET.get("year"))
 
     def get_context_data(self, **kwargs):
+        from members.models import HandlingUnit, Street
+
         context = super().get_context_data(**kwargs)
         year = self.get_year()
         this_year = timezone.localdate().year
+        scope = dashboard_scope(self.request.GET)
         with replica_reads():  # aggregates tolerate a replica's lag; the heaviest reads leave the primary
-            panels = panels_for(self.request.user, year)
-        context.update(year=year, years=list(range(this_year, 2021, -1)), panels=panels)
+            panels = panels_for(self.request.user, year, scope)
+        for panel in panels:  # the filters in use that this block's figures ignore
+            panel.unfiltered = [name for name in scope.active if name not in panel.filters]
+        context.update(year=year, years=list(range(this_year, 2021, -1)), panels=panels, scope=scope,
+                       filter_params=scope.params(STREET, UNIT), streets=Street.objects.all(),
+                       units=HandlingUnit.objects.filter(is_active=True))
         return context

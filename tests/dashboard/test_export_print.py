@@ -1,0 +1,48 @@
+"""The dashboard's Excel export and print view: the same figures as the page, for the chosen year."""
+
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import make_user
+from tests.members.factories import MemberFactory
+from zhongyuan_cppcc.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leader_client(client_for):
+    MemberFactory(name="张三")
+    return client_for(make_user("leader", username="dash-leader"))
+
+
+def test_excel_export_holds_every_figure_of_the_page(leader_client):
+    with time_machine.travel("2024-03-01 10:00 +0800", tick=False):
+        page = leader_client.get(reverse("dashboard"), {"year": "2023"})
+        response = leader_client.post(reverse("dashboard-export"), {"year": "2023"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][2] == "2023"
+    expected = [[str(p.title), str(f.label), f.value] for p in page.context["panels"] for f in p.figures]
+    assert [row[:3] for row in rows[1:]] == expected
+    assert AuditEvent.objects.filter(action="dashboard.exported").count() == 1
+
+
+def test_export_and_print_refuse_members_and_the_print_view_lists_the_figures(leader_client, client_for):
+    member = client_for(make_user("member", username="dash-member"))
+    assert member.post(reverse("dashboard-export"), {"year": "2023"}).status_code == 403
+    assert member.get(reverse("dashboard-print")).status_code == 403
+    with time_machine.travel("2024-03-01 10:00 +0800", tick=False):
+        response = leader_client.get(reverse("dashboard-print"), {"year": "2023"})
+        bad_year = leader_client.get(reverse("dashboard-print"), {"year": "x<script>"})
+    assert response.status_code == 200 and response.context["year"] == 2023
+    html = response.content.decode()
+    for panel in response.context["panels"]:
+        assert str(panel.title) in html
+    assert bad_year.status_code == 200 and bad_year.context["year"] == 2024
