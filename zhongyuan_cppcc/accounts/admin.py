@@ -38,7 +38,14 @@ class UserChangeForm(forms.ModelForm):
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
         if groups is not None and self.actor is not None:
-            check_role_change(actor=self.actor, user=self.instance, role_codes=[g.name for g in groups])
+            codes = sorted(g.name for g in groups)
+            try:
+                check_role_change(actor=self.actor, user=self.instance, role_codes=codes)
+            except ValidationError as exc:
+                if set(codes) != self.instance.role_codes():
+                    audit_record(action="accounts.roles_change_refused", actor=self.actor, obj=self.instance,
+                                 outcome=Outcome.DENIED, details={"requested": codes, "reason": exc.messages})
+                raise
         return groups
 
     def clean(self):
@@ -63,7 +70,12 @@ class UserCreateForm(forms.ModelForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreateForm
-    list_display = ("username", "full_name", "is_active", "last_login", "password_changed_at")
+    list_display = ("username", "full_name", "active", "last_login", "password_changed_at")
+
+    @admin.display(description=_("active"), ordering="is_active")
+    def active(self, user):
+        # In words: the admin's boolean icon says "True" to a screen reader.
+        return _("Yes") if user.is_active else _("No")
     list_filter = ("is_active", "groups")
     search_fields = ("username", "full_name", "email")
     fieldsets = (
@@ -77,7 +89,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "mobile")}),
     )
     filter_horizontal = ("groups",)
-    actions = ["start_password_reset"]
+    actions = ["start_password_reset", "reset_second_factor"]
 
     ALL_FIELDS = ("username", "must_change_password", "full_name", "email", "mobile", "is_active", "groups",
                   "notification_mode", "email_notifications", "sms_notifications", "last_login",
@@ -98,6 +110,25 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_reset_password_permission(self, request):
         return request.user.has_perm("accounts.reset_password")
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("accounts.reset_second_factor")
+
+    @admin.action(description=_("Reset the second factor (the account enrols again)"),
+                  permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset):
+        from .two_factor import otp_reset
+
+        done = 0
+        for user in queryset:
+            try:
+                otp_reset(actor=request.user, user=user)
+                done += 1
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+        if done:
+            messages.success(request, _("%(count)d account(s) will set up their second factor again at their next "
+                                        "login.") % {"count": done})
 
     def user_change_password(self, request, id, form_url=""):
         """Nobody sets another person's password (not even an administrator): refused and audited."""
@@ -194,7 +225,12 @@ admin.site.unregister(Group)
 class RoleAdmin(admin.ModelAdmin):
     """Roles are fixed by a data migration; administrators may look, not edit."""
 
-    list_display = ("name",)
+    list_display = ("role_name",)
+    ordering = ("id",)
+
+    @admin.display(description=_("Role"))
+    def role_name(self, group):
+        return str(group)
 
     def has_add_permission(self, request):
         return False

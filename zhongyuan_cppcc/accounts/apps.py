@@ -1,5 +1,12 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
+
+
+def _role_group_str(group) -> str:
+    """A role group reads as its Chinese role name (“提案工作人员”), never its code (`proposal_officer`)."""
+    from .roles import Role
+
+    return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
 class AccountsConfig(AppConfig):
@@ -8,4 +15,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from django.contrib.auth.models import Group
+
+        from . import checks, grants, signals  # noqa: F401
+
+        grants.connect()
+        # Groups are the roles of DESIGN.md §1: every admin list, filter and widget shows them by name.
+        Group.__str__ = _role_group_str
+        # django-axes calls its app "Axes"; the administrators read what it does.
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Login protection")

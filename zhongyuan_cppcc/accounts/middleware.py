@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 EXEMPT_URL_NAMES = ("password_change", "password_change_done", "logout", "login", "healthz")
@@ -80,3 +81,50 @@ class IdleTimeoutMiddleware:
             if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
                 session["_seen"] = now  # marks the session modified: saved with a fresh expiry
         return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages shown to a logged-in user (full ID numbers, drafts) never stay in a browser's or a proxy's
+    cache: `Cache-Control: no-store` (with private, no-cache, max-age=0) on every such answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)
+            cache_control = response.get("Cache-Control", "")
+            if "private" not in cache_control:
+                response["Cache-Control"] = cache_control + ", private"
+        return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Accounts holding a role in OTP_REQUIRED_ROLES use a second factor before anything else: without a
+    verified code in this session every page leads to /accounts/2fa/ (enrolment, or the code form)."""
+
+    EXEMPT = ("two_factor", "two_factor_verify", "logout", "login", "password_change", "password_change_done",
+              "healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
+
+    def is_exempt(self, path: str) -> bool:
+        if self._exempt is None:
+            self._exempt = tuple(reverse(name) for name in self.EXEMPT)
+        return path in self._exempt or path.startswith(settings.STATIC_URL)
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if settings.OTP_REQUIRED_ROLES and user is not None and user.is_authenticated \
+                and not self.is_exempt(request.path):
+            from .two_factor import requires_second_factor, session_verified
+
+            if not session_verified(request) and requires_second_factor(user):
+                messages.warning(request, _("Your role requires a second factor. Please set it up, or enter "
+                                            "your code, before you go on."))
+                return redirect("two_factor")
+        return self.get_response(request)

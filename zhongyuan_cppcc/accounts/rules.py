@@ -12,6 +12,7 @@ rules.add_perm("accounts.assign_roles", is_secadmin)
 # Nobody sets another person's password: the security administrator starts resets (the account
 # chooses its own new password); a reset of an administrator account needs a second administrator.
 rules.add_perm("accounts.reset_password", is_secadmin)
+rules.add_perm("accounts.reset_second_factor", is_secadmin)
 rules.add_perm("accounts.approve_password_reset", is_sysadmin | is_secadmin)
 rules.add_perm("accounts.view_passwordresetrequest", is_sysadmin | is_secadmin)
 rules.add_perm("accounts.change_passwordresetrequest", is_sysadmin | is_secadmin)

@@ -11,5 +11,7 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("login/verify/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("2fa/", views.TwoFactorView.as_view(), name="two_factor"),
     path("preferences/", views.PreferencesView.as_view(), name="preferences"),
 ]

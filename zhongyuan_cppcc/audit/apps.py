@@ -10,6 +10,8 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from zhongyuan_cppcc.core.registry import HomeLink, HomeSection, NavItem, register_home, register_nav
 
+        from . import exporting  # noqa: F401  (registers the audit log's Excel export)
+
         register_nav(NavItem(label=_("Audit log"), url_name="audit-list",
                              permission="audit.view_auditevent", order=90, icon="journal-check"))
 

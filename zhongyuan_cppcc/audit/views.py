@@ -1,39 +1,33 @@
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import ListView
+"""The audit log for the auditor: a filtered list that reads as sentences (who, did what, to which object, with
+which details) and its Excel export."""
 
-from .forms import AuditFilterForm
+from django.utils.translation import gettext_lazy as _
+
+from zhongyuan_cppcc.exports.excel import ExcelExportView
+from zhongyuan_cppcc.lists.views import FilteredListView
+
+from .exporting import KIND
+from .filters import AuditFilterSet
+from .labels import describe
 from .models import AuditEvent
 
 
-class AuditListView(PermissionRequiredMixin, ListView):
+class AuditListView(FilteredListView):
     permission_required = "audit.view_auditevent"
+    filterset_class = AuditFilterSet
     template_name = "audit/auditevent_list.html"
-    context_object_name = "events"
-    paginate_by = 50
+    title = _("Audit log")
+    default_per_page = 50
+    per_page_choices = (25, 50, 100)
+    export_url_name = "audit-export"
+    export_permission = "audit.view_auditevent"
 
-    def get_queryset(self):
-        self.form = AuditFilterForm(self.request.GET or None)
-        qs = AuditEvent.objects.all()
-        if self.form.is_bound and self.form.is_valid():
-            data = self.form.cleaned_data
-            if data["actor"]:
-                qs = qs.filter(actor_username__icontains=data["actor"])
-            if data["action"]:
-                qs = qs.filter(action__startswith=data["action"])
-            if data["object_type"]:
-                qs = qs.filter(object_type=data["object_type"])
-            if data["outcome"]:
-                qs = qs.filter(outcome=data["outcome"])
-            if data["date_from"]:
-                qs = qs.filter(at__date__gte=data["date_from"])
-            if data["date_to"]:
-                qs = qs.filter(at__date__lte=data["date_to"])
-        return qs
+    def get_base_queryset(self):
+        return AuditEvent.objects.order_by("-at", "-id")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form"] = self.form
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        return context
+    def decorate(self, rows):
+        describe(rows)
+
+
+class AuditExportView(ExcelExportView):
+    kind = KIND
