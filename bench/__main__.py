@@ -1,10 +1,13 @@
-"""`make bench`: python -m bench [--scale small|full] [--only NAME ...] [--reseed]"""
+"""`make bench`: python -m bench [--scale small|full] [--only NAME ...] [--reseed]
+[--load [--load-users N] [--load-seconds S]]"""
 
 import argparse
 import importlib
+import json
 import os
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from .harness import MeasureContext, SeedContext, gunicorn_server, summary, write_report
@@ -57,6 +60,10 @@ def main() -> int:
     parser.add_argument("--scale", choices=["small", "full"], default=os.environ.get("BENCH_SCALE", "small"))
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--load", action="store_true", default=os.environ.get("BENCH_LOAD", "") not in ("", "0"),
+                        help="the load run (bench/load.py) instead of the per-page measurements")
+    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--load-seconds", type=float, default=60.0)
     args = parser.parse_args()
 
     from .scenarios import SCENARIOS
@@ -103,6 +110,8 @@ def main() -> int:
     seed_ctx.user("bench-hello")
 
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    if args.load:
+        return load_mode(args, env)
     with gunicorn_server(env) as port:
         probe = MeasureContext(args.scale, port, hello={})
         hello_stats = probe.sample("/bench/hello/", "bench-hello", 50)
@@ -118,6 +127,30 @@ def main() -> int:
     print(summary(ctx.results, hello))
     print(f"report: {report}")
     return 0
+
+
+def load_mode(args, env: dict) -> int:
+    from .load import bench_plan, run_load
+
+    ctx = MeasureContext(args.scale, 0, hello={})
+    plan = bench_plan(ctx.cookie_for, args.load_users)
+    print(f"load: {args.load_users} clients ({', '.join(sorted({a['role'] for a in plan['accounts']}))}), "
+          f"{args.load_seconds:.0f} s with Redis up, then {args.load_seconds:.0f} s with Redis stopped halfway",
+          flush=True)
+    outcome = run_load(env, plan, users=args.load_users, seconds=args.load_seconds, gunicorn=gunicorn_server)
+    print(outcome.summary())
+    out_dir = Path(__file__).resolve().parent.parent / "bench-results"
+    out_dir.mkdir(exist_ok=True)
+    path = out_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{args.scale}-load.json"
+    path.write_text(json.dumps({"scale": args.scale, "users": args.load_users, "seconds": args.load_seconds,
+                                "rows": outcome.rows, "pending_at_restart": outcome.pending_at_restart,
+                                "pending_after": outcome.pending_after, "published": outcome.published,
+                                "posts": {"steady": outcome.post_ms(outcome.steady, None),
+                                          "outage_up": outcome.post_ms(outcome.outage, "up"),
+                                          "outage_down": outcome.post_ms(outcome.outage, "down")}},
+                               ensure_ascii=False, indent=2, default=str))
+    print(f"report: {path}")
+    return 0 if outcome.five_xx == 0 and outcome.pending_after == 0 else 1
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# A fixed CSRF secret for the benchmark's form POSTs (cookie and header carry the same value).
+BENCH_CSRF_TOKEN = "b" * 32
+
+
 @dataclass
 class Result:
     name: str
@@ -40,6 +44,8 @@ class Result:
             ]
             if v.get("raw_sql_ms") is not None:
                 parts.append(f"raw SQL {v['raw_sql_ms']:.2f} ms (x{v['ratio_sql']:.1f})")
+            if v.get("raw_sql_planning_ms") is not None:
+                parts.append(f"plan {v['raw_sql_planning_ms']:.2f} ms + exec {v['raw_sql_execution_ms']:.2f} ms")
             parts.append(f"{v['rps']:.0f} req/s ({v['ratio_hello']:.0%} of hello)")
             if v.get("errors"):
                 parts.append(f"{v['errors']} errors")
@@ -97,6 +103,29 @@ class SeedContext:
         return count
 
 
+def second_factor_device(user) -> str:
+    """The persistent id of a confirmed TOTP device of an account whose role requires a second factor
+    (production's OTP_REQUIRED_ROLES: officers, leaders; created if missing), or "" for the others."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhongyuan_cppcc.accounts.two_factor import requires_second_factor
+
+    if not requires_second_factor(user):
+        return ""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    return device.persistent_id
+
+
+def second_factor(session, user) -> None:
+    """A session that has passed the second factor, as after entering a code, for a role that needs one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    verified = second_factor_device(user)
+    if verified:
+        session[DEVICE_ID_SESSION_KEY] = verified
+
+
 def _copy_value(value) -> str:
     if value is None:
         return "\\N"
@@ -136,27 +165,38 @@ class MeasureContext:
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = "zhongyuan_cppcc.accounts.backends.AccountBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            second_factor(session, user)
             session.set_expiry(24 * 3600)
             session.save()
             self._cookies[username] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
         return self._cookies[username]
 
     # -- requests --------------------------------------------------------------------------------
-    def get(self, path: str, user: str | None = None, conn: http.client.HTTPConnection | None = None):
+    def get(self, path: str, user: str | None = None, conn: http.client.HTTPConnection | None = None,
+            *, method: str = "GET", form: str = ""):
         own = conn is None
         conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         headers = {"Host": "127.0.0.1"}
         cookie = self.cookie_for(user)
         if cookie:
             headers["Cookie"] = cookie
+        if method == "POST":
+            # A form POST (exports): Django's CSRF check compares the header with the cookie.
+            headers["Cookie"] = "; ".join(filter(None, [cookie, f"csrftoken={BENCH_CSRF_TOKEN}"]))
+            headers["X-CSRFToken"] = BENCH_CSRF_TOKEN
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        conn.request("GET", path, headers=headers)
+        conn.request(method, path, body=form.encode() if method == "POST" else None, headers=headers)
         response = conn.getresponse()
         body = response.read()
         wall = (time.perf_counter() - started) * 1000
         if own:
             conn.close()
         return response, body, wall
+
+    def post(self, path: str, form: str, user: str | None = None):
+        """A form POST (url-encoded `form`) with a valid CSRF token: (response, body, wall ms)."""
+        return self.get(path, user, method="POST", form=form)
 
     def sample(self, path: str, user: str | None, requests: int, expect_status: int = 200) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -224,12 +264,15 @@ class MeasureContext:
         stats = self.sample(path, user, requests, expect_status)
         load = self.throughput(path, user, seconds=load_seconds)
         raw_ms = raw_sql_median(raw_sql) if raw_sql else None
+        plan_ms, exec_ms = raw_sql_plan_split(raw_sql) if raw_sql else (None, None)
         values = {
             **stats,
             "path": path,
             "rps": load["rps"],
             "non_2xx_under_load": load["non_2xx"],
             "raw_sql_ms": raw_ms,
+            "raw_sql_planning_ms": plan_ms,
+            "raw_sql_execution_ms": exec_ms,
             "ratio_sql": (stats["median_ms"] / raw_ms) if raw_ms else None,
             "ratio_hello": load["rps"] / self.hello["rps"] if self.hello.get("rps") else 0.0,
         }
@@ -303,6 +346,33 @@ def raw_sql_median(statements: Sequence, repeat: int = 15) -> float:
     return statistics.median(timings)
 
 
+def raw_sql_plan_split(statements: Sequence, repeat: int = 5) -> tuple[float, float]:
+    """Median planning and execution time (ms) of the page's essential SQL, summed over its statements,
+    from PostgreSQL's own EXPLAIN (ANALYZE, FORMAT JSON) ("Planning Time" / "Execution Time"): a wide
+    join can cost more to plan than to run, which the wall-clock floor alone does not show."""
+    import json
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    planning, execution = [], []
+    for i in range(repeat + 1):
+        plan_ms = exec_ms = 0.0
+        with raw.cursor() as cursor:
+            for statement in statements:
+                sql, params = (statement, None) if isinstance(statement, str) else statement
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                plan = cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                plan_ms += float(plan[0].get("Planning Time", 0.0))
+                exec_ms += float(plan[0].get("Execution Time", 0.0))
+        if i >= 1:
+            planning.append(plan_ms)
+            execution.append(exec_ms)
+    return statistics.median(planning), statistics.median(execution)
+
+
 # --- database and server management ----------------------------------------------------------------
 
 
@@ -313,12 +383,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_server(env: dict, workers: int = 2):
+def gunicorn_server(env: dict, workers: int = 2, log_path: Path | None = None, keep_alive: int = 2):
+    """gunicorn on a free loopback port; its output goes to log_path when given (else to this terminal).
+    keep_alive: seconds an idle connection stays open (clients that think longer than this between requests
+    race the server's close when they reuse the connection, as they would without nginx in front)."""
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "zhongyuan_cppcc.wsgi", "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
-           "--log-level", "warning", "--timeout", "120"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+           "--log-level", "warning", "--timeout", "120", "--keep-alive", str(keep_alive)]
+    log = open(log_path, "ab") if log_path else None
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT if log else None)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -339,6 +413,8 @@ def gunicorn_server(env: dict, workers: int = 2):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log:
+            log.close()
 
 
 def write_report(results: list[Result], scale: str, hello: dict) -> Path:

@@ -87,7 +87,7 @@ PROPOSAL_COLUMNS = (
     "reply_submitted_at", "replied_at", "reply_approved_at", "reply_approved_on", "reply_class",
     "rehandling_count", "rehandling_started_on", "followup_due_on", "followup_done_at", "followup_note",
     "closed_at", "closed_reason", "is_excellent", "excellent_at", "publication_withheld", "withheld_reason",
-    "withheld_at", "title_vector", "search_vector",
+    "withheld_at", "title_vector", "search_vector", "search_pinyin",
 )
 PROPOSAL_DEFAULTS = {
     "suggested_lead_unit_id": None, "lead_member_id": None, "organisation_party_id": None,
@@ -266,7 +266,7 @@ def _proposers(count: int, rng: random.Random) -> list[tuple[int, int]]:
     from django.utils import timezone
 
     from members.models import Member, Party, Sector, Street
-    from members.personal_data import id_check_char, protect_id_number
+    from members.personal_data import id_check_char, protect_id_number, protect_mobile
     from members.pinyin import name_pinyin, search_text
 
     existing = list(Member.objects.filter(user__isnull=False, user__username__startswith="bench-proposer-")
@@ -293,14 +293,16 @@ def _proposers(count: int, rng: random.Random) -> list[tuple[int, int]]:
             protected = protect_id_number(first17 + id_check_char(first17))
             rows.append((name, pinyin, initials, "male" if k % 2 else "female", "汉族", birth,
                          protected["id_number_encrypted"], protected["id_number_hash"], protected["id_number_masked"],
-                         f"136{k:08d}", rng.choice(parties), rng.choice(sectors), "中原区某单位", "委员", False,
+                         *protect_mobile(f"136{k:08d}").values(),
+                         rng.choice(parties), rng.choice(sectors), "中原区某单位", "委员", False,
                          rng.choice(streets), "serving", "", search_text(name=name, pinyin=pinyin, initials=initials),
                          now, now))
         buffer = io.StringIO("".join("\t".join(map(_copy_value, row)) + "\n" for row in rows))
         with connection.cursor() as cursor:
             cursor.cursor.copy_from(buffer, "members_member", null="\\N", columns=[
                 "name", "name_pinyin", "name_initials", "gender", "ethnic_group", "birth_date", "id_number_encrypted",
-                "id_number_hash", "id_number_masked", "mobile", "party_id", "sector_id", "employer", "job_title",
+                "id_number_hash", "id_number_masked", "mobile_encrypted",
+                "mobile_hash", "mobile_masked", "party_id", "sector_id", "employer", "job_title",
                 "is_standing_committee", "street_id", "status", "photo", "search_text", "created_at", "updated_at"])
         free = list(Member.objects.filter(user__isnull=True, status="serving").order_by("pk")
                     .values_list("pk", flat=True)[:missing])
@@ -356,6 +358,7 @@ def build_proposals(count: int, *, due_fraction: float = 0.1, timeline_length: i
     from proposals import similarity
     from proposals.demo_topics import PLACES, TOPICS, compose, reply_text
     from proposals.models import Proposal, ProposalNumberSequence, Reply
+    from zhongyuan_cppcc.search.pinyin import text_pinyin
 
     rng = random.Random(seed)
     today = today or timezone.localdate()
@@ -432,12 +435,12 @@ def build_proposals(count: int, *, due_fraction: float = 0.1, timeline_length: i
         if key not in vectors:
             body = "\n".join((text["situation"], text["analysis"], text["suggestions"]))
             vectors[key] = (similarity.title_vector_literal(text["title"]),
-                            similarity.vector_literal(text["title"], body))
+                            similarity.vector_literal(text["title"], body), text_pinyin(text["title"]))
         kind = rng.choices(("individual", "joint", "collective"), (74, 20, 6))[0]
         member_id, author = pool[rng.randrange(len(pool))]
         row = dict(PROPOSAL_DEFAULTS, id=pk, **text, category=topic.category, kind=kind, author_id=author,
                    plenary_session_id=sessions[year].pk, year=year, status=status,
-                   title_vector=vectors[key][0], search_vector=vectors[key][1],
+                   title_vector=vectors[key][0], search_vector=vectors[key][1], search_pinyin=vectors[key][2],
                    suggested_lead_unit_id=unit_by_name.get(topic.lead_unit))
         proposer_members: list[tuple[int | None, int]] = []
         if kind == "collective":
@@ -613,8 +616,10 @@ def build_proposals(count: int, *, due_fraction: float = 0.1, timeline_length: i
             approved_on = submitted_reply_on + timedelta(days=rng.randint(1, 6))
         submitted_reply_on = max(submitted_reply_on, assigned_on)
         reply_class = "B" if milestone == "followup" else rng.choices(cls_names, cls_weights)[0]
-        rounds = 2 if status in ("rehandling", "rehandling_review") or (status == "closed" and rng.random() < 0.03) \
-            else 1
+        # A re-handled closed proposal's second approval moves its follow-up date: never for the "followup"
+        # milestone, whose date is promised (the random draw stays, so that the data set does not change).
+        rounds = 2 if status in ("rehandling", "rehandling_review") or (
+            status == "closed" and rng.random() < 0.03 and milestone != "followup") else 1
         if status in ("rehandling", "rehandling_review"):
             rehandling_on = today - timedelta(days=rng.randint(2, 20))
             approved_on = rehandling_on - timedelta(days=rng.randint(1, 8))

@@ -5,4 +5,8 @@ SCENARIOS = [
     "members",
     "proposals",
     "reminders",
+    "opinions",
+    "consultations",
+    "search",
+    "dashboard",
 ]

@@ -54,7 +54,7 @@ def seed(ctx: SeedContext) -> None:
     from django.utils import timezone
 
     from members.models import Member, Party, Sector, Street, Term
-    from members.personal_data import protect_id_number
+    from members.personal_data import protect_id_number, protect_mobile
     from members.pinyin import name_pinyin, search_text
 
     rng = random.Random(SEED)
@@ -77,13 +77,14 @@ def seed(ctx: SeedContext) -> None:
             yield (name, pinyin, initials, "male" if i % 2 else "female", "汉族",
                    date(1950, 1, 1) + timedelta(days=(i // len(REGIONS)) % 14_000),
                    protected["id_number_encrypted"], protected["id_number_hash"], protected["id_number_masked"],
-                   f"139{i:08d}", rng.choice(parties), rng.choice(sectors), employer, "委员",
+                   *protect_mobile(f"139{i:08d}").values(), rng.choice(parties), rng.choice(sectors), employer, "委员",
                    rng.random() < 0.15, rng.choice(streets), "serving" if rng.random() < 0.97 else "resigned", "",
                    search_text(name=name, pinyin=pinyin, initials=initials, employer=employer), now, now)
 
     ctx.copy_rows("members_member", [
         "name", "name_pinyin", "name_initials", "gender", "ethnic_group", "birth_date", "id_number_encrypted",
-        "id_number_hash", "id_number_masked", "mobile", "party_id", "sector_id", "employer", "job_title",
+        "id_number_hash", "id_number_masked", "mobile_encrypted",
+        "mobile_hash", "mobile_masked", "party_id", "sector_id", "employer", "job_title",
         "is_standing_committee", "street_id", "status", "photo", "search_text", "created_at", "updated_at",
     ], member_rows())
     member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
@@ -107,6 +108,9 @@ def seed(ctx: SeedContext) -> None:
         # lets the yearly score aggregation read the covering index only.
         cursor.execute("VACUUM ANALYZE members_ledgerevent")
         cursor.execute("ANALYZE members_member, members_termmembership")
+    from members.scoring import store_all_scores
+
+    store_all_scores()  # the stored year scores of the bulk-loaded ledger (the services keep them after)
 
     ctx.user("bench-member-officer", roles=["member_officer"], full_name="基准委员联络员")
     ctx.user("bench-leader", roles=["leader"], full_name="基准领导")

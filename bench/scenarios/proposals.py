@@ -59,11 +59,11 @@ def _missing(label: str, name: str):
     return Result(label, "check", {"ok": False, "detail": f"URL {name} not in this build: not measured"})
 
 
-def _page_queries(user, flt, rows: int = 25):
-    from proposals import selectors
+def _page_queries(user, query: dict, rows: int = 25):
+    from proposals.filters import officer_proposals
 
     def run():
-        qs = selectors.officer_proposals_for(user=user, flt=flt)
+        qs = officer_proposals(user, query)[1]
         qs.count()
         list(qs[:rows])
 
@@ -85,14 +85,14 @@ def measure(ctx: MeasureContext) -> None:
     total = Proposal.objects.count()
 
     # Officer list with filters.
-    flt = selectors.ProposalFilter(year=year, status="assigned", category="urban")
+    flt = {"year": str(year), "status": "assigned", "category": "urban"}
     base = _url(ctx, "proposals: officer list, year + status + category", "proposals:officer-list")
     if base:
         query = f"?year={year}&status=assigned&category=urban"
         ctx.page(f"proposals: officer list {query}", base + query, user=officer.username,
                  raw_sql=_queries_of(_page_queries(officer, flt)))
         ctx.page("proposals: officer list, page 1 unfiltered", base, user=officer.username,
-                 raw_sql=_queries_of(_page_queries(officer, selectors.ProposalFilter())))
+                 raw_sql=_queries_of(_page_queries(officer, {})))
         paths = [base + f"?year={year - 1}", base + f"?year={year - 1}&page=3"]
         for path in paths:
             ctx.get(path, officer.username)
@@ -135,15 +135,15 @@ def measure(ctx: MeasureContext) -> None:
 
 def _export_filter(officer, year: int) -> tuple[str, int]:
     """The officer-list filter whose row count is closest to EXPORT_ROWS (year, or year + category)."""
-    from proposals import selectors
+    from proposals.filters import officer_proposals
     from proposals.models import Category
 
     best = ("", -1)
     for y in range(year - 4, year + 1):
-        options = [(f"year={y}", selectors.ProposalFilter(year=y))]
-        options += [(f"year={y}&category={c}", selectors.ProposalFilter(year=y, category=c)) for c in Category.values]
+        options = [(f"year={y}", {"year": str(y)})]
+        options += [(f"year={y}&category={c}", {"year": str(y), "category": c}) for c in Category.values]
         for query, flt in options:
-            n = selectors.officer_proposals_for(user=officer, flt=flt).count()
+            n = officer_proposals(officer, flt)[1].count()
             if best[1] < 0 or abs(n - EXPORT_ROWS) < abs(best[1] - EXPORT_ROWS):
                 best = (query, n)
     return best
@@ -156,14 +156,14 @@ def _measure_export(ctx: MeasureContext, officer, year: int) -> None:
     if not base:
         return
     query, rows = _export_filter(officer, year)
-    path = f"{base}?{query}"
+    # Exports are POST only: the list's filters travel as the form the list page renders.
     walls, servers, sizes = [], [], []
-    response, body, wall = ctx.get(path, officer.username)
+    response, body, wall = ctx.post(base, query, officer.username)
     if response.status == 302:
         _measure_background_export(ctx, officer, rows, wall)
         return
     for _ in range(3):
-        response, body, wall = ctx.get(path, officer.username)
+        response, body, wall = ctx.post(base, query, officer.username)
         if response.status != 200:
             ctx.results.append(_missing(f"proposals: export {query}", f"answered {response.status}"))
             return
@@ -175,7 +175,7 @@ def _measure_export(ctx: MeasureContext, officer, year: int) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(officer, backend="zhongyuan_cppcc.accounts.backends.AccountBackend")
     with ctx.timed(f"proposals: export {rows:,} rows in-process (peak Python memory)") as timer:
-        response = client.get(path)
+        response = client.post(base, query, content_type="application/x-www-form-urlencoded")
         content = b"".join(response.streaming_content) if response.streaming else response.content
         timer.note("status", response.status_code)
         timer.note("size", f"{len(content) / 1e6:.1f} MB")

@@ -1,0 +1,151 @@
+"""One search box (issue 12): `/search/?q=` over the other scenarios' data (proposals, opinion reports,
+consultations, members) by Chinese text, full pinyin and pinyin initials.
+
+Seeded: only what search adds — the maintained pinyin column of rows another scenario bulk-loaded without it
+(proposals and opinion reports carry theirs already), and two accounts: a leader (every module) and a member
+(own proposals and reports only).
+
+Measured: median server time, query count and the page's own SQL replayed raw for each query, as the leader
+and as a member; and an EXPLAIN check per searched table that the filter is answered by an index (which one is
+reported: the trigram GIN indexes on title / search_pinyin / search_text, or a b-tree prefix index).
+"""
+
+from __future__ import annotations
+
+import json
+
+from bench.harness import MeasureContext, Result, SeedContext
+
+QUERIES = (("Chinese", "电梯"), ("Chinese", "学位"), ("pinyin", "dianti"), ("pinyin", "xuewei"),
+           ("initials", "xw"), ("initials", "zs"))
+TABLES = ("proposals_proposal", "opinions_opinionreport", "consultations_session", "consultations_topic",
+          "members_member")
+# Index names of the search columns: trigram GIN indexes (…_trgm) and the members' b-tree prefix indexes.
+SEARCH_INDEX_WORDS = ("trgm", "prefix", "search")
+
+
+def fill_missing_pinyin() -> int:
+    """Compute `search_pinyin` where a bulk load left it empty (one UPDATE per distinct title)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from zhongyuan_cppcc.search.models_registry import SOURCES
+    from zhongyuan_cppcc.search.pinyin import text_pinyin
+
+    filled = 0
+    for label, source in SOURCES.items():
+        model = apps.get_model(label)
+        titles = (model.objects.filter(search_pinyin="").exclude(**{source: ""})
+                  .values_list(source, flat=True).distinct())
+        with connection.cursor() as cursor:
+            for title in titles.iterator():
+                cursor.execute(f"UPDATE {model._meta.db_table} SET search_pinyin = %s "  # noqa: S608 (model table)
+                               f"WHERE {source} = %s AND search_pinyin = ''", [text_pinyin(title), title])
+                filled += cursor.rowcount
+    return filled
+
+
+def seed(ctx: SeedContext) -> None:
+    from django.db import connection
+
+    filled = fill_missing_pinyin()
+    ctx.user("bench-search-leader", roles=["leader"], full_name="基准检索领导")
+    ctx.user("bench-search-member", roles=["member"], full_name="基准检索委员")
+    print(f"search: pinyin filled for {filled:,} rows", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _queries_of(fn) -> list[tuple[str, list]]:
+    """The SQL of the searched tables (with parameters) a search runs, to replay it raw."""
+    from django.db import connection
+
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, list(params or [])))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        fn()
+    return [(sql, params) for sql, params in captured if any(t in sql for t in TABLES)]
+
+
+def plan_indexes(sql: str, params) -> tuple[list[str], list[str]]:
+    """(indexes of the searched tables the plan scans, searched tables it reads sequentially) of one
+    statement, from EXPLAIN (FORMAT JSON). Indexes of joined tables (keys, foreign keys) are left out."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    indexes, seq = [], []
+
+    def walk(node):
+        name = node.get("Index Name", "")
+        if any(name.startswith(table + "_") for table in TABLES) and not name.endswith("_pkey") and \
+                any(word in name for word in SEARCH_INDEX_WORDS):
+            indexes.append(name)
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in TABLES:
+            seq.append(node["Relation Name"])
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return indexes, seq
+
+
+def _table_counts() -> dict[str, int]:
+    from django.db import connection
+
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (fixed table names)
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def measure(ctx: MeasureContext) -> None:
+    from urllib.parse import quote
+
+    from django.contrib.auth import get_user_model
+
+    from zhongyuan_cppcc.search.selectors import search_for
+
+    # A scenario seeded after this one (the order of SCENARIOS) may have bulk-loaded titles without pinyin.
+    fill_missing_pinyin()
+    User = get_user_model()
+    leader = User.objects.get(username="bench-search-leader")
+    member = User.objects.get(username="bench-search-member")
+    counts = _table_counts()
+    size = ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in counts.items())
+    print(f"search: over {size}", flush=True)
+
+    for kind, query in QUERIES:
+        found = {g.key: g.total for g in search_for(user=leader, query=query)}
+        ctx.page(f"search: {kind} '{query}' (leader; found {sum(found.values()):,})", f"/search/?q={quote(query)}",
+                 user=leader.username, raw_sql=_queries_of(lambda q=query: search_for(user=leader, query=q)))
+    ctx.page("search: pinyin 'xuewei' (member: own items only)", "/search/?q=xuewei", user=member.username,
+             raw_sql=_queries_of(lambda: search_for(user=member, query="xuewei")))
+
+    # The plans: which search index answers each table, and which tables are read sequentially. A trigram
+    # index cannot answer a needle of fewer than three characters ("xw", "电梯": no whole trigram), and on a
+    # small table the planner rightly prefers a sequential scan; the verdict is meant for the full scale.
+    for kind, query in QUERIES:
+        used, seq = {}, set()
+        for sql, params in _queries_of(lambda q=query: search_for(user=leader, query=q)):
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            indexes, scans = plan_indexes(sql, params)
+            for name in indexes:
+                used.setdefault(next(t for t in TABLES if name.startswith(t + "_")), set()).add(name)
+            seq.update(t for t in scans if counts.get(t))
+        parts = [f"{t}: {', '.join(sorted(used[t]))}" for t in TABLES if t in used]
+        if seq:
+            parts.append(f"sequential scan of {', '.join(t for t in TABLES if t in seq)}")
+        result = Result(f"search: plan of '{query}' ({kind}) uses the search indexes", "check",
+                        {"ok": not seq, "detail": "; ".join(parts)})
+        ctx.results.append(result)
+        print(result.line(), flush=True)
