@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 help:
 	@echo "make run    set everything up and run the app with demo data on http://127.0.0.1:8000/"
 	@echo "make test   run the whole test suite (unit, integration, browser) against PostgreSQL and Redis"
-	@echo "make bench  run the benchmark (BENCH_SCALE=small|full)"
+	@echo "make bench  run the benchmark (BENCH_SCALE=small|full; BENCH_LOAD=1: the load run, 50 locust clients, Redis stopped halfway)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ system-deps:
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do \
+	  dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -51,7 +54,7 @@ test: setup system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),)
+	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),) $(if $(filter-out 0,$(BENCH_LOAD)),--load,)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

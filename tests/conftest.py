@@ -4,10 +4,13 @@ import os
 import shutil
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from zhongyuan_cppcc.accounts.roles import Role
 
+from .dates import SWEEP, parse_today
 from .factories import make_user
 
 ROLES = [r.value for r in Role]
@@ -34,6 +37,43 @@ def client_for(db):
         return client
 
     return make
+
+
+# --- The clock (issue 16): TEST_TODAY for a whole run, the `dated` marker for the sweep (tests/dates.py) -----
+
+_TRAVELLER = pytest.StashKey()
+
+
+def pytest_configure(config):
+    today = os.environ.get("TEST_TODAY")
+    if today:
+        traveller = time_machine.travel(parse_today(today), tick=True)
+        traveller.start()
+        config.stash[_TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("dated"):
+        metafunc.parametrize("clock", SWEEP, ids=[d.id for d in SWEEP], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The day the test runs on. Under @pytest.mark.dated the clock is pinned (ticking) to each date of the
+    sweep, before any other function fixture builds data; otherwise it is today, whatever that is."""
+    sweep = getattr(request, "param", None)
+    if sweep is None:
+        yield timezone.localdate()
+        return
+    with time_machine.travel(sweep.moment, tick=True):
+        assert timezone.localdate() == sweep.day
+        yield sweep.day
 
 
 @pytest.fixture(autouse=True)

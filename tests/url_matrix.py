@@ -60,3 +60,29 @@ class Covered:
 
     namespace: str
     reason: str
+
+
+# --- Bad input (issue 13): every list and every form must answer without a 5xx --------------------------
+
+HUGE = "99999999999999999999999"  # beyond a PostgreSQL bigint and a C int
+BIGINT_PAGE = "922337203685477580"  # × a page size overflows a bigint OFFSET
+
+# Query strings every GET URL is opened with (plus every GET form on the page filled with PAYLOADS).
+QUERY_VARIANTS: list[dict[str, str]] = [
+    {"page": BIGINT_PAGE, "per_page": HUGE, "year": HUGE, "id": HUGE, "pk": HUGE},
+    {"page": "-1", "per_page": "-1", "year": "-5", "id": "abc", "pk": "abc", "month": "13", "day": "99"},
+    {"page": "abc", "year": "abc", "q": "'\";<script>alert(1)</script>", "sort": "-'\"", "o": "abc"},
+    {"page": "1e99", "year": "0", "q": "\x00" + "长" * 3000, "unread": "\x00"},
+]
+
+# Text put in every field of every form, one variant at a time (all fields at once).
+PAYLOADS: list[str] = [
+    "长" * 5000,
+    "'\";<script>alert(1)</script>",
+    "a\x00b",
+    "abc",
+    HUGE,
+]
+
+# POST forms the fuzzer leaves alone: they end the session or switch the language, not bad-input cases.
+FUZZ_SKIP_ACTIONS = ("/accounts/logout/", "/i18n/")

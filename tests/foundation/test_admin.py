@@ -53,9 +53,10 @@ def test_only_secadmin_assigns_roles(client_for):
     assert list(target.groups.values_list("name", flat=True)) == ["member"]
 
 
-def test_parameters_are_validated(client_for):
-    from zhongyuan_cppcc.core.parameters import declare, get_parameter
+def test_parameters_are_validated(client_for, monkeypatch):
+    from zhongyuan_cppcc.core.parameters import REGISTRY, declare, get_parameter
 
+    monkeypatch.setitem(REGISTRY, "test.reply_months", None)  # removed again after the test
     declare("test.reply_months", 3, "test", minimum=1, maximum=12)
     client = client_for(make_user("sysadmin"))
     url = reverse("admin:core_systemparameter_add")

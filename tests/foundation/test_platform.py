@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +99,7 @@ class TestSecurityHeaders:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.production",
             "DJANGO_SECRET_KEY": "a-real-looking-production-secret-" + "x9Qp2-vL7_mN4!rT" * 3,
-            "PERSONAL_DATA_KEY": "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0xMjM0NTY=",
+            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
             "DJANGO_ALLOWED_HOSTS": "cppcc.zhongyuan.gov.cn",
         }
         result = subprocess.run(
@@ -114,6 +115,29 @@ class TestSecurityHeaders:
         result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+    @pytest.mark.parametrize("key", ["", "not-a-key", "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="])
+    def test_production_does_not_start_without_a_valid_personal_data_key(self, key):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.production",
+            "DJANGO_SECRET_KEY": "a-real-looking-production-secret-" + "x9Qp2-vL7_mN4!rT" * 3,
+            "PERSONAL_DATA_KEY": key,
+            "DJANGO_ALLOWED_HOSTS": "cppcc.zhongyuan.gov.cn",
+        }
+        result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0 and "PERSONAL_DATA_KEY" in result.stderr
+
+    @pytest.mark.parametrize("key", ["", "short", "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="])
+    def test_deploy_check_reports_a_bad_personal_data_key(self, settings, key):
+        from django.core.checks import run_checks
+
+        settings.PERSONAL_DATA_KEY = key
+        errors = [e for e in run_checks(include_deployment_checks=True) if e.id == "accounts.E001"]
+        assert len(errors) == 1
+        settings.PERSONAL_DATA_KEY = Fernet.generate_key().decode()
+        assert not [e for e in run_checks(include_deployment_checks=True) if e.id == "accounts.E001"]
 
 
 class TestErrorPages:

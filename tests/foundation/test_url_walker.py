@@ -2,6 +2,8 @@
 
 import importlib
 import pkgutil
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import get_resolver, reverse
@@ -9,7 +11,22 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 import tests
 from tests.factories import make_user
-from tests.url_matrix import ADMIN_LOGIN, ALLOW, ANON, DENY, EVERYONE, HIDDEN, LOGIN, Covered, Expect
+from tests.url_matrix import (
+    ADMIN_LOGIN,
+    ALLOW,
+    ANON,
+    BIGINT_PAGE,
+    DENY,
+    EVERYONE,
+    FUZZ_SKIP_ACTIONS,
+    HIDDEN,
+    HUGE,
+    LOGIN,
+    PAYLOADS,
+    QUERY_VARIANTS,
+    Covered,
+    Expect,
+)
 
 MODEL_BACKEND = "zhongyuan_cppcc.accounts.backends.AccountBackend"
 
@@ -88,8 +105,198 @@ def test_role_can_or_cannot_use_url(client, name, role):
         client.force_login(user, backend=MODEL_BACKEND)
     kwargs = expect.kwargs(user) if expect.kwargs else {}
     url = reverse(name, kwargs=kwargs)
+    before = table_snapshot() if expect.method == "get" else None
     response = getattr(client, expect.method)(url, data=expect.data or {})
     assert classify(response) == expect.outcome_for(role), (
         f"{role} {expect.method.upper()} {url} answered {response.status_code} "
         f"{response.headers.get('Location', '')}"
     )
+    if before is not None:
+        after = table_snapshot()
+        changed = sorted(t for t in after if after[t] != before.get(t))
+        assert not changed, f"{role} GET {url} changed rows in {changed} (a GET must change nothing)"
+
+
+# Tables a GET may write: the audit trail (sensitive reads are audited), sessions (idle timeout),
+# and django-axes' access log.
+# otp_totp_totpdevice: the enrolment page creates the account's pending (unconfirmed) key once, on the first
+# visit (idempotent: later visits read it); it grants nothing until confirmed by a POST with a code.
+GET_MAY_WRITE = {"audit_auditevent", "django_session", "axes_accesslog", "axes_accessattempt", "otp_totp_totpdevice"}
+
+
+def table_snapshot() -> dict[str, str]:
+    """Row count and a digest of every row of every other table, in one query."""
+    from django.db import connection
+
+    tables = sorted(t for t in connection.introspection.table_names() if t not in GET_MAY_WRITE)
+    if connection.vendor != "postgresql":  # pragma: no cover - the suite runs on PostgreSQL
+        return {}
+    parts = [f"SELECT '{t}', count(*)::text || ':' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) "
+             f'FROM "{t}" x' for t in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return dict(cursor.fetchall())
+
+
+# --- Bad input: oversized and malformed parameters, payload text in every form field ---------------------
+
+
+class FormCollector(HTMLParser):
+    """The forms of a page: method, action and the names of their fields (inputs, selects, buttons …)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._current: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._current = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "",
+                             "fields": set()}
+            self.forms.append(self._current)
+        elif tag in ("input", "select", "textarea", "button") and self._current is not None and attrs.get("name"):
+            self._current["fields"].add(attrs["name"])
+        if tag in ("input", "select", "textarea", "button") and attrs.get("form") and attrs.get("name"):
+            # A field outside its form (form="id"): count it for every form on the page, harmlessly.
+            for form in self.forms:
+                form["fields"].add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def page_forms(response, page_url: str) -> list[dict]:
+    if "html" not in response.headers.get("Content-Type", ""):
+        return []
+    collector = FormCollector()
+    collector.feed(response.content.decode(errors="replace"))
+    for form in collector.forms:
+        form["action"] = urlsplit(form["action"]).path or urlsplit(page_url).path
+    return [f for f in collector.forms if not f["action"].startswith(FUZZ_SKIP_ACTIONS)
+            and f["action"].startswith("/")]
+
+
+def fuzz_role(expect: Expect) -> str:
+    """The role whose answer shows the most: one allowed to use the URL, else a plain member."""
+    return expect.allowed[0] if expect.allowed else "member"
+
+
+def oversized_kwargs(kwargs: dict) -> dict:
+    return {k: int(HUGE) if isinstance(v, int) else v for k, v in kwargs.items()}
+
+
+def assert_no_server_error(response, what: str):
+    assert response.status_code < 500, f"{what} answered {response.status_code}"
+
+
+FUZZ_COUNTS = {"urls": 0, "requests": 0, "forms": set()}
+
+GET_NAMES = sorted(n for n, e in EXPECTATIONS.items() if e.method == "get")
+POST_NAMES = sorted(n for n, e in EXPECTATIONS.items() if e.method == "post")
+
+
+def login_as(client, role: str):
+    user = make_user(role, username=f"fuzz-{role}")
+    client.force_login(user, backend=MODEL_BACKEND)
+    return user
+
+
+def fuzz_forms(client, forms: list[dict], what: str):
+    for form in forms:
+        fields = sorted(form["fields"]) or ["next"]
+        for payload in PAYLOADS:
+            data = dict.fromkeys(fields, payload)
+            if form["method"] == "post":
+                response = client.post(form["action"], data=data)
+            else:
+                response = client.get(form["action"], data=data)
+            FUZZ_COUNTS["requests"] += 1
+            assert_no_server_error(response, f"{what}: {form['method'].upper()} {form['action']} "
+                                             f"with {payload[:20]!r} in {fields}")
+        FUZZ_COUNTS["forms"].add((form["method"], form["action"], tuple(fields)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", GET_NAMES)
+def test_page_takes_malformed_parameters_and_its_forms_take_payloads(client, name):
+    """Every page with oversized/malformed page, year and id parameters, every form on it with payload text."""
+    expect = EXPECTATIONS[name]
+    user = login_as(client, fuzz_role(expect))
+    kwargs = expect.kwargs(user) if expect.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    FUZZ_COUNTS["urls"] += 1
+    for query in QUERY_VARIANTS:
+        response = client.get(url, data=query)
+        FUZZ_COUNTS["requests"] += 1
+        assert_no_server_error(response, f"GET {url} {query!r}")
+    if any(isinstance(v, int) for v in kwargs.values()):
+        huge_url = reverse(name, kwargs=oversized_kwargs(kwargs))
+        assert_no_server_error(client.get(huge_url), f"GET {huge_url}")
+    response = client.get(url)
+    assert_no_server_error(response, f"GET {url}")
+    fuzz_forms(client, page_forms(response, url), f"a form on {url}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POST_NAMES)
+def test_post_url_takes_payloads(client, name):
+    """Every POST URL with payload text in its fields and in the usual id/next/year names."""
+    expect = EXPECTATIONS[name]
+    user = login_as(client, fuzz_role(expect))
+    kwargs = expect.kwargs(user) if expect.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    FUZZ_COUNTS["urls"] += 1
+    fields = set(expect.data or {}) | {"next", "id", "ids", "pk", "year", "page", "note", "q"}
+    fuzz_forms(client, [{"method": "post", "action": url, "fields": fields}], f"POST {url}")
+    if any(isinstance(v, int) for v in kwargs.values()):
+        huge_url = reverse(name, kwargs=oversized_kwargs(kwargs))
+        assert_no_server_error(client.post(huge_url, data={"next": "abc"}), f"POST {huge_url}")
+
+
+def admin_fuzz_queries(model_admin) -> list[dict]:
+    queries = [{"p": BIGINT_PAGE}, {"p": "abc"}, {"q": PAYLOADS[1]}, {"q": PAYLOADS[0]}, {"o": "abc.-x"}]
+    if model_admin.date_hierarchy:
+        field = model_admin.date_hierarchy
+        queries += [{f"{field}__year": HUGE}, {f"{field}__year": "9999"},
+                    {f"{field}__year": "9999", f"{field}__month": "12"},
+                    {f"{field}__year": "2024", f"{field}__month": "13", f"{field}__day": "99"},
+                    {f"{field}__year": "abc"}]
+    for entry in model_admin.list_filter:
+        if isinstance(entry, str):
+            queries += [{f"{entry}__exact": HUGE}, {f"{entry}__exact": "abc"}, {f"{entry}__id__exact": HUGE},
+                        {f"{entry}__year": HUGE}, {f"{entry}__isnull": "abc"}]
+    return queries
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["sysadmin", "secadmin"])
+def test_admin_changelists_take_impossible_filters(client, role):
+    """Date hierarchy, list filters, page and search of every admin list the role opens: never a 5xx."""
+    from django.contrib import admin
+
+    login_as(client, role)
+    opened = 0
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        if client.get(changelist).status_code != 200:
+            continue
+        opened += 1
+        for query in admin_fuzz_queries(model_admin):
+            response = client.get(changelist, data=query)
+            assert_no_server_error(response, f"{role} GET {changelist} {query!r}")
+        for pk in (HUGE, "abc"):
+            url = f"{changelist}{pk}/change/"
+            assert_no_server_error(client.get(url), f"{role} GET {url}")
+    assert opened >= 3, f"{role} opened only {opened} admin lists"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_fuzz_counts():
+    """With -s, prints how much the fuzzing tests covered (for the issue's closing note)."""
+    yield
+    if FUZZ_COUNTS["urls"]:
+        print(f"\nfuzzed {FUZZ_COUNTS['urls']} URLs, {len(FUZZ_COUNTS['forms'])} distinct forms, "
+              f"{FUZZ_COUNTS['requests']} requests")

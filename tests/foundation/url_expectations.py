@@ -12,12 +12,20 @@ EXPECTATIONS = {
     "password_reset_confirm": public(kwargs=lambda user: {"uidb64": "MQ", "token": "set-password"}),
     "password_reset_complete": public(),
     "preferences": everyone_logged_in(),
+    "two_factor": everyone_logged_in(),
+    # The code step of the login: without a password checked a moment ago it leads back to the login page.
+    "two_factor_verify": Expect(allowed=[], others=LOGIN, anonymous=LOGIN),
     "notification-list": everyone_logged_in(),
     "notification-mark-read": everyone_logged_in(method="post"),
     # Another user's notification: 404 for everybody (the owner case is tested in test_notifications).
     "notification-open": Expect(allowed=[], others="404", kwargs=lambda user: {"pk": _foreign_notification()}),
     "audit-list": only("auditor"),
+    "audit-export": only("auditor", method="post"),
     "dashboard": only("leader", "proposal_officer", "opinion_officer", "consultation_officer", "member_officer"),
+    "dashboard-print": only("leader", "proposal_officer", "opinion_officer", "consultation_officer",
+                            "member_officer"),
+    "dashboard-export": only("leader", "proposal_officer", "opinion_officer", "consultation_officer",
+                             "member_officer", method="post"),
     "exports:job-list": everyone_logged_in(),
     # Another user's export job: 404 for everybody (the owner's cases are in test_exports.py).
     "exports:job-detail": Expect(allowed=[], others="404", kwargs=lambda user: {"pk": _foreign_export()}),
