@@ -63,6 +63,14 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("clock", SWEEP, ids=[d.id for d in SWEEP], indirect=True)
 
 
+def child_clock_env() -> dict[str, str]:
+    """Environment for a process a test starts: under TEST_TODAY it reads the test's pinned clock (the
+    test settings start time-machine from TEST_CLOCK); otherwise nothing, and it runs on the real clock."""
+    if os.environ.get("TEST_TODAY"):
+        return {"TEST_CLOCK": timezone.now().isoformat()}
+    return {}
+
+
 @pytest.fixture(autouse=True)
 def clock(request):
     """The day the test runs on. Under @pytest.mark.dated the clock is pinned (ticking) to each date of the
@@ -179,7 +187,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
                 [sys.executable, "-m", "celery", "-A", "zhongyuan_cppcc", "worker", "--loglevel", "INFO",
                  "--concurrency", "1", "--pool", "prefork", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
                  "--without-gossip", "--without-mingle", "--without-heartbeat", *extra],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env={**env, **child_clock_env()}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
             deadline = time.time() + 60
             while time.time() < deadline:

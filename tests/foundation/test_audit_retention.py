@@ -1,7 +1,6 @@
 """Audit retention: ≥ 180 days kept, older rows archived to a signed file and then deleted, never silently."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,8 +15,14 @@ from zhongyuan_cppcc.audit.tasks import audit_retention_task
 
 pytestmark = pytest.mark.django_db
 
-# Pinned to today's date (not a fixed one): the append-only trigger compares with the database's clock.
-NOW = datetime.now(ZoneInfo("Asia/Shanghai")).replace(microsecond=0)
+
+@pytest.fixture
+def now() -> datetime:
+    """The database server's clock, to which the tests pin Python's: the append-only trigger compares with
+    PostgreSQL's now(), which no time-machine moves (so the file holds under TEST_TODAY and on any date)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT date_trunc('second', now())")
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture
@@ -34,17 +39,17 @@ def row_at(when: datetime, action: str) -> AuditEvent:
 
 
 @pytest.fixture
-def rows():
+def rows(now):
     return {
-        "old": row_at(NOW - timedelta(days=400), "test.old"),
-        "older_than_180": row_at(NOW - timedelta(days=181), "test.181"),
-        "kept_179": row_at(NOW - timedelta(days=179), "test.179"),
-        "kept_31": row_at(NOW - timedelta(days=31), "test.31"),
+        "old": row_at(now - timedelta(days=400), "test.old"),
+        "older_than_180": row_at(now - timedelta(days=181), "test.181"),
+        "kept_179": row_at(now - timedelta(days=179), "test.179"),
+        "kept_31": row_at(now - timedelta(days=31), "test.31"),
     }
 
 
-def test_rows_past_180_days_are_archived_signed_and_deleted(archive_settings, rows):
-    with time_machine.travel(NOW, tick=False):
+def test_rows_past_180_days_are_archived_signed_and_deleted(archive_settings, rows, now):
+    with time_machine.travel(now, tick=False):
         result = audit_archive_and_prune()
     assert result.rows == 2
     remaining = set(AuditEvent.objects.values_list("action", flat=True))
@@ -57,14 +62,14 @@ def test_rows_past_180_days_are_archived_signed_and_deleted(archive_settings, ro
     assert record.object_id == result.path.name
 
 
-def test_a_second_run_finds_nothing(archive_settings, rows):
-    with time_machine.travel(NOW, tick=False):
+def test_a_second_run_finds_nothing(archive_settings, rows, now):
+    with time_machine.travel(now, tick=False):
         audit_archive_and_prune()
         assert audit_archive_and_prune().rows == 0
 
 
-def test_a_changed_archive_fails_verification(archive_settings, rows):
-    with time_machine.travel(NOW, tick=False):
+def test_a_changed_archive_fails_verification(archive_settings, rows, now):
+    with time_machine.travel(now, tick=False):
         result = audit_archive_and_prune()
     call_command("audit_verify_archive", str(result.path))
     result.path.write_text(result.path.read_text().replace("test.old", "test.new"))
@@ -77,9 +82,9 @@ def test_a_changed_archive_fails_verification(archive_settings, rows):
         verify_archive(result.path)
 
 
-def test_without_a_key_nothing_is_deleted_and_the_job_says_so(archive_settings, rows, caplog):
+def test_without_a_key_nothing_is_deleted_and_the_job_says_so(archive_settings, rows, now, caplog):
     archive_settings.AUDIT_ARCHIVE_KEY = ""
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(now, tick=False):
         assert audit_retention_task() == 0
     assert AuditEvent.objects.filter(action="test.old").exists()
     assert "AUDIT_ARCHIVE_KEY" in caplog.text

@@ -29,3 +29,12 @@ SMS_BACKEND = env("SMS_BACKEND", default="zhongyuan_cppcc.notifications.sms.Memo
 BROKER_BACKOFF_SECONDS = 0
 # The second factor is offered, never forced, except in the tests that switch it on.
 OTP_REQUIRED_ROLES: list[str] = []
+
+# A process the tests start (Celery worker, manage.py) in a `TEST_TODAY=… make test` run reads the same pinned
+# clock as the test that started it (tests/conftest.py child_clock_env); time-machine is a test dependency.
+if env("TEST_CLOCK", default=""):
+    from datetime import datetime
+
+    import time_machine
+
+    time_machine.travel(datetime.fromisoformat(env("TEST_CLOCK")), tick=True).start()

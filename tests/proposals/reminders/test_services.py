@@ -16,7 +16,7 @@ from proposals import services
 from proposals.models import Assignment, ContactMethod, Milestone, Proposal, Reminder, ReminderStatus
 from proposals.reminders import tasks
 from proposals.reminders.scan import scan
-from tests.conftest import wait_until
+from tests.conftest import child_clock_env, wait_until
 from tests.proposals.factories import ProposalFactory, make_member, make_unit, pdf_upload
 from zhongyuan_cppcc.celery import app
 from zhongyuan_cppcc.notifications.models import Notification
@@ -67,6 +67,7 @@ def process_env(settings) -> dict:
         "DATABASE_URL": (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}"
                          f":{db['PORT'] or 5432}/{db['NAME']}"),
         "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        **child_clock_env(),
     }
 
 
