@@ -29,8 +29,16 @@ def test_excel_export_holds_every_figure_of_the_page(leader_client):
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][2] == "2023"
-    expected = [[str(p.title), str(f.label), f.value] for p in page.context["panels"] for f in p.figures]
-    assert [row[:3] for row in rows[1:]] == expected
+    panels = page.context["panels"]
+    expected = [[str(p.title), str(f.label), f.value] for p in panels for f in p.figures]
+    assert [row[:3] for row in rows[1:len(expected) + 1]] == expected
+    # then every chart's table, row by row and series by series
+    charts = [(p, c) for p in panels for c in p.charts]
+    assert charts, "the 2023 dashboard has charts"
+    chart_cells = [[f"{p.title} · {c.title}", label, value] for p, c in charts for label, value in
+                   ((f"{r.label}（{name}）" if len(c.series) > 1 else r.label, v)
+                    for r in c.rows for name, v in zip(c.series, r.values, strict=False))]
+    assert [row[:3] for row in rows[len(expected) + 1:]] == chart_cells
     assert AuditEvent.objects.filter(action="dashboard.exported").count() == 1
 
 

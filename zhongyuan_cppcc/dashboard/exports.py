@@ -25,10 +25,21 @@ def _rows(user, query) -> list[dict]:
 
     with replica_reads():
         panels = panels_for(user, dashboard_year(query.get("year")), dashboard_scope(query))
-    return [{"panel": str(panel.title), "label": str(f.label), "value": f.value,
-             "previous": "" if f.previous is None else f.previous,
-             "change": "" if f.change is None else f.change}
-            for panel in panels for f in panel.figures]
+    figures = [{"panel": str(panel.title), "label": str(f.label), "value": f.value,
+                "previous": "" if f.previous is None else f.previous,
+                "change": "" if f.change is None else f.change}
+               for panel in panels for f in panel.figures]
+    return figures + [row for panel in panels for chart in panel.charts for row in chart_rows(panel, chart)]
+
+
+def chart_rows(panel, chart) -> list[dict]:
+    """A chart's table below the figures: one row per bar or slice (per series when it has several), under
+    "<block> · <chart>", so every table of the page is in the workbook."""
+    table = f"{panel.title} · {chart.title}"
+    several = len(chart.series) > 1
+    return [{"panel": table, "label": f"{row.label}（{name}）" if several else str(row.label), "value": value,
+             "previous": "", "change": ""}
+            for row in chart.rows for name, value in zip(chart.series, row.values, strict=False)]
 
 
 FIGURES = register(ExcelExport(
