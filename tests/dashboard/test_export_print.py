@@ -54,3 +54,27 @@ def test_export_and_print_refuse_members_and_the_print_view_lists_the_figures(le
     for panel in response.context["panels"]:
         assert str(panel.title) in html
     assert bad_year.status_code == 200 and bad_year.context["year"] == 2024
+
+
+def test_print_pdf_holds_the_tables_of_the_print_view_and_is_audited(leader_client):
+    from pypdf import PdfReader
+
+    with time_machine.travel("2024-03-01 10:00 +0800", tick=False):
+        page = leader_client.get(reverse("dashboard-print"), {"year": "2023"})
+        response = leader_client.get(reverse("dashboard-pdf"), {"year": "2023"})
+    assert 'data-testid="dashboard-pdf"' in page.content.decode() and "Ctrl+P" not in page.content.decode()
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''" in response["Content-Disposition"] and "inline" in response["Content-Disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace(" ", "")
+    assert "2023" in text and "Ctrl" not in text
+    for panel in page.context["panels"]:
+        assert str(panel.title).replace(" ", "") in text
+        for chart in panel.charts:
+            assert str(chart.title).replace(" ", "") in text
+    assert AuditEvent.objects.filter(action="dashboard.printed", object_id="2023").count() == 1
+
+
+def test_print_pdf_refuses_members(client_for):
+    member = client_for(make_user("member", username="dash-member-pdf"))
+    assert member.get(reverse("dashboard-pdf"), {"year": "2023"}).status_code == 403
+    assert not AuditEvent.objects.filter(action="dashboard.printed").exists()

@@ -1,9 +1,11 @@
-"""Every dashboard figure links to the filtered list that produced it, and that list's count equals the figure.
+"""Every dashboard figure links to the filtered list that produced it, and that list's count equals the figure;
+the generated work report's 2023 paragraphs equal the source document's sentences.
 
 The demo data of every module is loaded once (inside a transaction rolled back at the end); the clock is
 pinned to June 2026, so 2023 is a complete year with the work report's figures and 2026 is running."""
 
 import io
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from consultations.models import SessionKind
 from zhongyuan_cppcc.core.demo import demo_user
+from zhongyuan_cppcc.dashboard.work_report import work_report
 
 pytestmark = [pytest.mark.xdist_group("dashboard-demo"), pytest.mark.django_db]
 
@@ -329,3 +332,44 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(leader, django_assert_ma
             # the session and permission reads); the charts add a query per breakdown, never one per row.
             with django_assert_max_num_queries(80):
                 _dashboard(leader, year=2023, **params)
+
+
+# --- The work report over the same demo data (one demo load for both) ---------------------------------------
+
+# Sentences of the source work report (../shared/reference/, the 2023 report), verbatim.
+SOURCE = {
+    "opinions": "全年收集信息294条,编发信息专刊6期,上报信息205条,被市政协采用137条,转省以上政协103条",
+    "proposals": "212件政协提案办复率达100%",
+    "grassroots": "全年开展基层协商46次",
+    "supervision": "对14个街道27个项目开展协商式监督37次,提出合理化建议20条",
+    "meetings": "全年召开常委会议6次",
+    "visits": "全年走访联络党外政协委员130人次",
+    "excellent": "全年评选表彰优秀政协委员61名",
+}
+
+
+def numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def normalise(text: str) -> str:
+    return text.replace("，", ",").rstrip("。")
+
+
+@pytest.fixture
+def report_2023(demo):
+    with time_machine.travel(NOW, tick=False):
+        return {p.key: p for p in work_report(2023)}
+
+
+@pytest.mark.parametrize("key", list(SOURCE))
+def test_2023_paragraph_equals_the_source_document(report_2023, key):
+    paragraph = report_2023[key]
+    assert numbers(paragraph.text) == numbers(SOURCE[key])
+    assert normalise(paragraph.text) == SOURCE[key]
+
+
+def test_every_figure_is_linked_to_its_list(report_2023):
+    for paragraph in report_2023.values():
+        values = [p for p in paragraph.parts if not isinstance(p, str)]
+        assert values and all(v.url.startswith("/") for v in values)

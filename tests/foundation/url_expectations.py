@@ -24,6 +24,8 @@ EXPECTATIONS = {
     "dashboard": only("leader", "proposal_officer", "opinion_officer", "consultation_officer", "member_officer"),
     "dashboard-print": only("leader", "proposal_officer", "opinion_officer", "consultation_officer",
                             "member_officer"),
+    "dashboard-pdf": only("leader", "proposal_officer", "opinion_officer", "consultation_officer",
+                          "member_officer"),
     "dashboard-export": only("leader", "proposal_officer", "opinion_officer", "consultation_officer",
                              "member_officer", method="post"),
     "exports:job-list": everyone_logged_in(),
