@@ -1,8 +1,11 @@
-"""Excel workbooks of member lists, rankings and shortlists, declared for the shared Excel writer
-(zhongyuan_cppcc.exports.excel: write-only, chunked ids-first, free text never a formula — an employer
-"=HYPERLINK(…)" comes back as that text —, audited). Exports show what the screen shows: birth dates as year
-and month in the masked export (the full export, for staff cleared for personal data, keeps the whole date so
-that it imports again). The `*_workbook` functions serve the services that audit the synchronous exports."""
+"""Excel workbooks of member lists, rankings, shortlists, visits, meetings, activities and a member's performance
+record, declared for the shared Excel writer (zhongyuan_cppcc.exports.excel: write-only, chunked ids-first, free
+text never a formula — an employer "=HYPERLINK(…)" comes back as that text —, audited). Exports show what the
+screen shows: birth dates as year and month in the masked export (the full export, for staff cleared for personal
+data, keeps the whole date so that it imports again). The `*_workbook` functions serve the services that audit
+the synchronous exports."""
+
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -17,13 +20,21 @@ from zhongyuan_cppcc.exports.excel import XLSX_CONTENT_TYPE, Column, ExcelExport
 
 from . import personal_data
 from .importing import COLUMNS
-from .models import ExcellentShortlist, Member, chinese_numeral
+from .models import Activity, ExcellentShortlist, LedgerEvent, LedgerRule, Meeting, Member, Visit, chinese_numeral
 from .scoring import Ranking
 
-__all__ = ["MEMBERS", "RANKING", "SHORTLIST", "XLSX_CONTENT_TYPE", "build_member_export", "members_workbook",
-           "ranking_workbook", "shortlist_workbook"]
+__all__ = ["ACTIVITIES", "MEETINGS", "MEMBERS", "RANKING", "RECORD", "SHORTLIST", "VISITS", "XLSX_CONTENT_TYPE",
+           "build_member_export", "label_ledger_events", "members_workbook", "ranking_workbook", "rule_labels",
+           "shortlist_workbook"]
 
 FIRST_YEAR = 2000
+
+
+def _xlsx_name(title: str, year: int) -> str:
+    """A year's file name from its translated title ("2023年度排名.xlsx"). The title is a whole msgid with a
+    placeholder, not a word inside an f-string, which the message extractor does not see (the file names came
+    out in English)."""
+    return f"{title % {'year': year}}.xlsx"
 
 
 # --- Member list ------------------------------------------------------------------------------------------
@@ -146,7 +157,7 @@ def _ranking(user, query) -> Ranking:
 RANKING = register(ExcelExport(
     kind="members.ranking", label=gettext_lazy("Ranking"), permission="members.export_member",
     rows=lambda user, query: _ranking(user, query).rows, columns=_ranking_columns(),
-    sheet_title=gettext_lazy("Ranking"), filename=lambda query: f"{_('ranking')}-{_year(query)}.xlsx",
+    sheet_title=gettext_lazy("Ranking"), filename=lambda query: _xlsx_name(_("Ranking %(year)s"), _year(query)),
     audit_action="members.ranking_exported", audit_object_type="members.member",
     audit_details=lambda query: {"year": _year(query)}, background=False,
 ))
@@ -197,7 +208,7 @@ SHORTLIST = register(ExcelExport(
     kind="members.shortlist", label=gettext_lazy("Excellent members"), permission="members.view_excellentshortlist",
     rows=lambda user, query: _shortlist_rows(_shortlist_of(user, query)), columns=_shortlist_columns(),
     sheet_title=gettext_lazy("Excellent members"),
-    filename=lambda query: f"{_('excellent members')}-{_year(query)}.xlsx",
+    filename=lambda query: _xlsx_name(_("Excellent members %(year)s"), _year(query)),
     audit_action="members.shortlist_exported", audit_object_type="members.excellentshortlist",
     audit_details=lambda query: {"year": _year(query)}, background=False,
 ))
@@ -209,3 +220,178 @@ def shortlist_workbook(shortlist: ExcellentShortlist) -> bytes:
                                  sheet_title=_("Excellent members %(year)s") % {"year": shortlist.year})
     return content
 
+
+
+# --- Visits, meetings, activities and a member's performance record ----------------------------------------
+# Each list page's export: the page's selector and FilterSet (the POSTed filters; filters that do not validate
+# are ignored, as on the page), the page's columns with the labels the page shows, and the page's permission.
+
+
+def _visit_rows(user, query) -> QuerySet[Visit]:
+    """The visit list as members/views/visits.py shows it for these filters."""
+    from . import selectors
+    from .filters import VisitFilterSet
+
+    return VisitFilterSet(query, queryset=selectors.visits_visible_to(user).order_by("-date", "-id")).qs
+
+
+VISITS = register(ExcelExport(
+    kind="members.visits", label=gettext_lazy("Visits"), permission="members.view_visit",
+    rows=_visit_rows, sheet_title=gettext_lazy("Visits"), filename=gettext_lazy("Visits to members outside the CPC"),
+    audit_action="members.exported", audit_object_type="members.visit",
+    columns=[
+        Column(gettext_lazy("Date"), "date", width=12),
+        Column(gettext_lazy("Member"), "member.name", width=12),
+        Column(gettext_lazy("Party"), lambda v, e: v.member.party.short_name or v.member.party.name, width=12),
+        Column(gettext_lazy("Visitors"), "visitors", width=24),
+        Column(gettext_lazy("Purpose"), "purpose", width=30),
+        Column(gettext_lazy("Notes"), "notes", width=50),
+    ],
+))
+
+
+def _meeting_rows(user, query) -> QuerySet[Meeting]:
+    """The meeting list as members/views/meetings.py shows it for these filters (with the attendance counts)."""
+    from . import selectors
+    from .filters import MeetingFilterSet
+
+    return MeetingFilterSet(query, queryset=selectors.meetings_visible_to(user)).qs
+
+
+MEETINGS = register(ExcelExport(
+    kind="members.meetings", label=gettext_lazy("Meetings"), permission="members.view_meeting",
+    rows=_meeting_rows, sheet_title=gettext_lazy("Meetings"), filename=gettext_lazy("Meetings and attendance"),
+    audit_action="members.exported", audit_object_type="members.meeting",
+    columns=[
+        Column(gettext_lazy("Date"), "date", width=12),
+        Column(gettext_lazy("Meeting"), "title", width=36),
+        Column(gettext_lazy("Kind"), "get_kind_display", width=16),
+        Column(gettext_lazy("Term"), lambda m, e: str(m.term), width=10),
+        Column(gettext_lazy("Location"), "location", width=20),
+        Column(gettext_lazy("Attended"), "n_attended", width=8),
+        Column(gettext_lazy("Recorded"), "n_recorded", width=8),
+    ],
+))
+
+
+def rule_labels() -> dict[tuple[str, str], str]:
+    """(kind, sub-kind) -> the points rule's label: how the pages name an event or activity (one query)."""
+    return {(kind, subkind): label
+            for kind, subkind, label in LedgerRule.objects.values_list("kind", "subkind", "label")}
+
+
+def _activity_rows(user, query) -> QuerySet[Activity]:
+    """The activity list as members/views/activities.py shows it (the page has no filters)."""
+    from . import selectors
+
+    return selectors.activities_visible_to(user).order_by("-date", "-id")
+
+
+def _activity_prepare(chunk: list[Activity]) -> dict:
+    """The rule labels and each activity's participants (live events whose source is the activity, by pinyin,
+    as on the activity's page): one query each per chunk."""
+    from django.contrib.contenttypes.models import ContentType
+
+    participants: dict[str, list[str]] = {}
+    for source_id, name in (LedgerEvent.objects.filter(
+            source_type=ContentType.objects.get_for_model(Activity), source_id__in=[str(a.pk) for a in chunk],
+            withdrawn_at__isnull=True).order_by("member__name_pinyin", "member_id")
+            .values_list("source_id", "member__name")):
+        participants.setdefault(source_id, []).append(name)
+    return {"labels": rule_labels(), "participants": participants}
+
+
+ACTIVITIES = register(ExcelExport(
+    kind="members.activities", label=gettext_lazy("Activities"), permission="members.view_activity",
+    rows=_activity_rows, prepare=_activity_prepare, sheet_title=gettext_lazy("Activities"),
+    filename=gettext_lazy("Activities"), audit_action="members.exported", audit_object_type="members.activity",
+    columns=[
+        Column(gettext_lazy("Date"), "date", width=12),
+        Column(gettext_lazy("Title"), "title", width=36),
+        Column(gettext_lazy("Kind"), "get_kind_display", width=14),
+        Column(gettext_lazy("Event"), lambda a, e: e["labels"].get((a.kind, a.subkind), a.subkind), width=16),
+        Column(gettext_lazy("Number of participants"), lambda a, e: len(e["participants"].get(str(a.pk), [])),
+               width=8),
+        Column(gettext_lazy("Participants"), lambda a, e: "、".join(e["participants"].get(str(a.pk), [])), width=40),
+        Column(gettext_lazy("Notes"), "notes", width=40),
+    ],
+))
+
+
+def label_ledger_events(events: list[LedgerEvent], rules: dict[tuple[str, str], LedgerRule]) -> list[LedgerEvent]:
+    """A member's events as the record page lists them: each with `rule_label` (its rule's label, else the
+    sub-kind) and `points` (the override, else the rule's points, else 0). `rules`: (kind, sub-kind) -> rule."""
+    for event in events:
+        rule = rules.get((event.kind, event.subkind))
+        event.rule_label = rule.label if rule else event.subkind
+        event.points = event.points_override if event.points_override is not None else (
+            rule.points if rule else Decimal("0"))
+    return events
+
+
+def _record_member(user, query) -> Member:
+    """The member whose record is exported (the URL's pk): 404 outside the user's scope, 403 without the record
+    page's object permission — as the page."""
+    from . import selectors
+
+    text = str(query.get("member") or "")
+    member = selectors.member_detail(user=user, pk=int(text) if text.isascii() and text.isdigit() else 0)
+    if not user.has_perm("members.view_ledgerevent", member):
+        raise PermissionDenied
+    return member
+
+
+def _record_year(member: Member, query) -> int:
+    """The record page's year: the posted one if the page offers it, else the page's default (the member's
+    latest year with an event)."""
+    from . import selectors
+
+    years = selectors.year_choices()
+    text = str(query.get("year") or "")
+    if text.isascii() and text.isdigit() and int(text) in years:
+        return int(text)
+    _first, default = selectors.member_event_span(member)
+    return default if default in years else years[0]
+
+
+def _record_rows(user, query) -> list[LedgerEvent]:
+    from . import selectors
+
+    member = _record_member(user, query)
+    events = list(selectors.ledger_events_of(member=member, year=_record_year(member, query)))
+    return label_ledger_events(events, {(r.kind, r.subkind): r for r in LedgerRule.objects.all()})
+
+
+def _exported_record(query) -> tuple[Member, int]:
+    """The member and year of an export whose rows were already read (and so checked): for its name and audit."""
+    member = Member.objects.only("name").get(pk=int(query["member"]))
+    return member, _record_year(member, query)
+
+
+def _record_file_name(query) -> str:
+    """"张三的履职档案2023.xlsx", like the record's PDF."""
+    member, year = _exported_record(query)
+    title = _("Performance record of %(name)s") % {"name": member.name}
+    return f"{title}{year}.xlsx"
+
+
+def _record_audit(query) -> dict:
+    member, year = _exported_record(query)
+    return {"member": member.pk, "year": year}
+
+
+RECORD = register(ExcelExport(
+    kind="members.record", label=gettext_lazy("Performance record"), permission="members.view_ledgerevent",
+    rows=_record_rows, sheet_title=gettext_lazy("Performance record"), filename=_record_file_name,
+    audit_action="members.exported", audit_object_type="members.ledgerevent", audit_details=_record_audit,
+    background=False,  # one member's events of one year
+    columns=[
+        Column(gettext_lazy("Date"), "date", width=12),
+        Column(gettext_lazy("Kind"), "get_kind_display", width=14),
+        Column(gettext_lazy("Event"), "rule_label", width=24),
+        Column(gettext_lazy("Points"), "points", width=8),
+        Column(gettext_lazy("Note"), "note", width=40),
+        Column(gettext_lazy("Status"), lambda event, e: _("withdrawn") if event.withdrawn_at else _("Counted"),
+               width=10),
+    ],
+))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activities, imports, ledger, meetings, records, shortlist, units, visits
+from .views import activities, imports, ledger, meetings, printing, records, shortlist, units, visits
 
 app_name = "members"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/reveal/", records.MemberRevealView.as_view(), name="member-reveal"),
     path("<int:pk>/photo/", records.MemberPhotoView.as_view(), name="member-photo"),
     path("<int:pk>/record/", ledger.MemberRecordView.as_view(), name="member-record"),
+    path("<int:pk>/record/export/", ledger.MemberRecordExportView.as_view(), name="member-record-export"),
+    path("<int:pk>/record.pdf", printing.MemberRecordPdfView.as_view(), name="member-record-pdf"),
     path("<int:pk>/events/new/", ledger.EventCreateView.as_view(), name="event-create"),
     path("events/<int:pk>/withdraw/", ledger.EventWithdrawView.as_view(), name="event-withdraw"),
     path("import/", imports.ImportView.as_view(), name="import"),
@@ -21,15 +23,18 @@ urlpatterns = [
     path("import/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
     path("import/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import-progress"),
     path("visits/", visits.VisitListView.as_view(), name="visit-list"),
+    path("visits/export/", visits.VisitExportView.as_view(), name="visit-export"),
     path("visits/new/", visits.VisitCreateView.as_view(), name="visit-create"),
     path("visits/<int:pk>/edit/", visits.VisitUpdateView.as_view(), name="visit-update"),
     path("rules/", ledger.RuleListView.as_view(), name="rule-list"),
     path("rules/new/", ledger.RuleCreateView.as_view(), name="rule-create"),
     path("rules/<int:pk>/edit/", ledger.RuleUpdateView.as_view(), name="rule-update"),
     path("meetings/", meetings.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/export/", meetings.MeetingExportView.as_view(), name="meeting-export"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting-detail"),
     path("activities/", activities.ActivityListView.as_view(), name="activity-list"),
+    path("activities/export/", activities.ActivityExportView.as_view(), name="activity-export"),
     path("activities/new/", activities.ActivityCreateView.as_view(), name="activity-create"),
     path("activities/<int:pk>/", activities.ActivityDetailView.as_view(), name="activity-detail"),
     path("ranking/", shortlist.RankingView.as_view(), name="ranking"),

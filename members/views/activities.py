@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from zhongyuan_cppcc.exports.excel import ExcelExportView
 from zhongyuan_cppcc.lists.views import FilteredListView
 from zhongyuan_cppcc.workflow.views import ServiceFormMixin
 
 from .. import selectors, services
+from ..exporting import rule_labels
 from ..forms import ActivityForm
 from ..models import LedgerRule
 from ._common import _FormPage
@@ -20,14 +22,22 @@ class ActivityListView(FilteredListView):
     permission_required = "members.view_activity"
     template_name = "members/activity_list.html"
     title = gettext_lazy("Study, research, visits and contributions")
+    export_url_name = "members:activity-export"
+    export_permission = "members.view_activity"
 
     def get_base_queryset(self):
         return selectors.activities_visible_to(self.request.user).order_by("-date", "-id")
 
     def decorate(self, rows):
-        labels = {(r.kind, r.subkind): r.label for r in LedgerRule.objects.all()}
+        labels = rule_labels()
         for activity in rows:
             activity.rule_label = labels.get((activity.kind, activity.subkind), activity.subkind)
+
+
+class ActivityExportView(ExcelExportView):
+    """POST: every activity of the list with its participants (members.exporting.ACTIVITIES)."""
+
+    kind = "members.activities"
 
 
 class ActivityCreateView(PermissionRequiredMixin, _FormPage, ServiceFormMixin, FormView):

@@ -67,7 +67,7 @@ class ImportTemplateView(PermissionRequiredMixin, View):
 
         buffer = io.BytesIO()
         build_template().save(buffer)
-        return _xlsx_response(buffer.getvalue(), f"{_('member import template')}.xlsx")
+        return _xlsx_response(buffer.getvalue(), _("member import template") + ".xlsx")
 
 
 class ImportDetailView(PermissionRequiredMixin, TemplateView):

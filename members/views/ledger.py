@@ -1,7 +1,5 @@
 """A member's performance record, single ledger events and the points rules."""
 
-from decimal import Decimal
-
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,10 +8,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from zhongyuan_cppcc.lists.views import FilteredListView
+from zhongyuan_cppcc.exports.excel import ExcelExportView
+from zhongyuan_cppcc.lists.views import FilteredListView, export_form_context
 from zhongyuan_cppcc.workflow.views import ServiceFormMixin, run_service
 
 from .. import selectors, services
+from ..exporting import label_ledger_events
 from ..forms import LedgerRuleCreateForm, LedgerRuleForm, ReasonForm, SingleEventForm
 from ..models import LedgerEvent, LedgerRule, Member
 from ..scoring import grade_thresholds, member_breakdown, stored_standing
@@ -32,12 +32,8 @@ def _record_context(request, member: Member) -> dict:
     breakdown = member_breakdown(member=member, years=years, thresholds=thresholds, rules=rules)
     current = breakdown[year]
     standing = stored_standing(member_id=member.pk, year=year, eligible=selectors.eligible_members_for_year(year))
-    events = list(selectors.ledger_events_of(member=member, year=year))
+    events = label_ledger_events(list(selectors.ledger_events_of(member=member, year=year)), rules)
     for event in events:
-        rule = rules.get((event.kind, event.subkind))
-        event.rule_label = rule.label if rule else event.subkind
-        event.points = event.points_override if event.points_override is not None else (
-            rule.points if rule else Decimal("0"))
         event.staff_recorded = event.source_type_id is None or event.source_type.model == "activity"
     chart = {
         "tooltip": {},
@@ -53,6 +49,9 @@ def _record_context(request, member: Member) -> dict:
         "rank": standing.rank, "ranked_total": standing.total, "band": standing.band,
         "chart": chart, "thresholds": thresholds,
         "can_record": request.user.has_perm("members.add_ledgerevent"),
+        # The events' export (staff; a member's own record page has none): this year's events.
+        **export_form_context(request, "members:member-record-export", "members.view_ledgerevent", args=[member.pk]),
+        "export_fields": [("year", str(year))],
     }
 
 
@@ -62,6 +61,18 @@ class MemberRecordView(_MemberObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_record_context(self.request, self.get_member())}
+
+
+class MemberRecordExportView(ExcelExportView):
+    """POST: the record page's events of the posted year as .xlsx (members.exporting.RECORD; 404 outside the
+    user's scope, as the page)."""
+
+    kind = "members.record"
+
+    def params(self, request, pk):
+        query = request.POST.copy()
+        query["member"] = str(pk)
+        return query
 
 
 class MyRecordView(PermissionRequiredMixin, TemplateView):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from zhongyuan_cppcc.exports.excel import ExcelExportView
 from zhongyuan_cppcc.lists.views import FilteredListView
 from zhongyuan_cppcc.workflow.views import ServiceFormMixin, run_service
 
@@ -23,9 +24,17 @@ class MeetingListView(FilteredListView):
     filterset_class = MeetingFilterSet
     template_name = "members/meeting_list.html"
     title = gettext_lazy("Meetings and attendance")
+    export_url_name = "members:meeting-export"
+    export_permission = "members.view_meeting"
 
     def get_base_queryset(self):
         return selectors.meetings_visible_to(self.request.user)
+
+
+class MeetingExportView(ExcelExportView):
+    """POST: the meeting list as filtered on the screen, with the attendance counts (members.exporting.MEETINGS)."""
+
+    kind = "members.meetings"
 
 
 class MeetingCreateView(PermissionRequiredMixin, _FormPage, ServiceFormMixin, FormView):

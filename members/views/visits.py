@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from zhongyuan_cppcc.exports.excel import ExcelExportView
 from zhongyuan_cppcc.lists.views import FilteredListView
 from zhongyuan_cppcc.workflow.views import ServiceFormMixin
 
@@ -19,9 +20,17 @@ class VisitListView(FilteredListView):
     filterset_class = VisitFilterSet
     template_name = "members/visit_list.html"
     title = gettext_lazy("Visits to members outside the CPC")
+    export_url_name = "members:visit-export"
+    export_permission = "members.view_visit"
 
     def get_base_queryset(self):
         return selectors.visits_visible_to(self.request.user).order_by("-date", "-id")
+
+
+class VisitExportView(ExcelExportView):
+    """POST: the visit list as filtered on the screen, all pages (members.exporting.VISITS)."""
+
+    kind = "members.visits"
 
 
 class VisitCreateView(PermissionRequiredMixin, _FormPage, ServiceFormMixin, FormView):

@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "audit.exported": _("Audit log exported"),
     "dashboard.exported": _("Dashboard figures exported"),
     "dashboard.printed": _("Dashboard printed (PDF)"),
+    "members.record_printed": _("Performance record printed (PDF)"),
     # Codes written on main by the other branches (security, opinions, consultations).
     "accounts.otp_backup_codes_renewed": _("Two-factor backup codes renewed"),
     "accounts.otp_enrolled": _("Two-factor authentication set up"),
