@@ -260,6 +260,16 @@ class LoadOutcome:
         return "\n".join(lines)
 
 
+def database_now():
+    """The database server's clock: the served processes stamp their rows with the real time, which the
+    process measuring may not share (a test run pinned with TEST_TODAY), so a run's start is read there."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT clock_timestamp()")
+        return cur.fetchone()[0]
+
+
 def pending_urges(since) -> int:
     from proposals.models import Milestone, Reminder, ReminderStatus
 
@@ -298,7 +308,6 @@ def run_load(base_env: dict, plan: dict, *, users: int, seconds: float, gunicorn
     """Both runs (steady=False: only the one with Redis stopped halfway) against one gunicorn
     (`gunicorn(env, workers=…, log_path=…)` is harness.gunicorn_server) and one worker on a private Redis.
     The database of `base_env` must be the one this process's Django uses."""
-    from django.utils import timezone
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     with private_redis(redis_port) as redis:
@@ -309,11 +318,11 @@ def run_load(base_env: dict, plan: dict, *, users: int, seconds: float, gunicorn
             steady_run, steady_pending = RunResult("Redis up"), 0
             if steady:
                 reset_urges()
-                since = timezone.now()
+                since = database_now()
                 steady_run = run_locust(port, plan, users=users, seconds=seconds, workdir=workdir, label="Redis up")
                 steady_pending, _ = wait_for_no_pending(since, catch_up_timeout)
             reset_urges()
-            since = timezone.now()
+            since = database_now()
             outage = run_locust(port, plan, users=users, seconds=seconds, workdir=workdir, label="Redis stopped",
                                 redis=redis, stop_redis_after=seconds / 2)
             pending_at_restart = pending_urges(since)
