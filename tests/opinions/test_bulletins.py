@@ -109,6 +109,7 @@ def test_pages_print_and_pdf(officer, client_for):
     assert bulletin.number == 1
     page = leader.get(reverse("opinions:bulletin-print", args=[bulletin.pk])).content.decode()
     assert "年第1期" in page and "&lt;b&gt;停车&lt;/b&gt;" in page and "<b>停车</b>" not in page
+    assert 'data-testid="bulletin-pdf"' in page and "Ctrl+P" not in page  # WeChat's browser cannot print a page
     pdf = leader.get(reverse("opinions:bulletin-pdf", args=[bulletin.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     assert client_for(make_user("member")).get(reverse("opinions:bulletin-pdf", args=[bulletin.pk])).status_code == 404

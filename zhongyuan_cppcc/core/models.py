@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class Heartbeat(models.Model):
     """The last time a periodic task ran (name 'beat': proves that beat and a worker are alive)."""
 
-    name = models.CharField(max_length=50, primary_key=True)
-    last_run = models.DateTimeField()
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    last_run = models.DateTimeField(_("last run"))
 
     class Meta:
         verbose_name = _("heartbeat")
