@@ -80,6 +80,21 @@ def test_details_are_labelled_text_not_a_python_dict():
 
 
 @pytest.mark.django_db
+def test_field_names_and_coded_filter_values_read_as_chinese_for_the_rows_object_type():
+    from members.models import HandlingUnit
+
+    unit = HandlingUnit.objects.create(name="区住建局（审计测试）")
+    text = details_text({"rows": 3, "filters": {"category": "urban", "year": 2024, "suggested_lead_unit": unit.pk},
+                         "fields": ["title", "category", "no_such_field"]}, "proposals.proposal")
+    assert "类别：城市建设与管理" in text and "年度：2024" in text and "：区住建局（审计测试）" in text
+    assert "字段：案由、类别、no_such_field" in text and "urban" not in text and "suggested_lead_unit" not in text
+    assert "filters" not in text and "{" not in text
+    # An unknown type or a value that is not a code stays as written, never an error.
+    assert details_text({"fields": ["x"]}, "nobody.nothing") == "字段：x"
+    assert "类别：<b>" in details_text({"filters": {"category": "<b>"}}, "proposals.proposal")
+
+
+@pytest.mark.django_db
 class TestAuditLogPage:
     def test_rows_read_as_sentences(self, client_for):
         auditor = make_user("auditor")
@@ -95,7 +110,7 @@ class TestAuditLogPage:
         # The object by its type and name, even when the row was written without a name.
         assert f"#{person.pk}" not in table and "accounts.user" not in table
         assert "用户</span>：张三" in table
-        assert "字段：</span>full_name" in table and "{" not in table
+        assert "字段：</span>姓名" in table and "full_name" not in table and "{" not in table
 
     def test_filters_by_person_action_object_and_date(self, client_for):
         auditor = make_user("auditor")

@@ -14,6 +14,7 @@ fails for any code written anywhere in the code base that has no label here.
 from datetime import date, datetime
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -286,7 +287,8 @@ def object_type_label(object_type: str) -> str:
         return object_type
 
 
-def _value_text(value) -> str:
+def _value_text(value, field=None) -> str:
+    """A detail value as text; with the model field it belongs to, a code reads as its choice's label."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -294,11 +296,20 @@ def _value_text(value) -> str:
     if isinstance(value, dict):
         return "；".join(f"{detail_label(k)}：{_value_text(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list | tuple | set):
-        return "、".join(_value_text(v) for v in value) or "—"
+        return "、".join(_value_text(v, field) for v in value) or "—"
     if isinstance(value, datetime):
         return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m-%d %H:%M}"
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.many_to_one and isinstance(value, int | str):
+        try:
+            related = field.related_model._default_manager.filter(pk=value).first()
+        except (ValueError, TypeError, ValidationError):
+            related = None
+        if related is not None:
+            return str(related)[:MAX_NAME]
     return str(value)
 
 
@@ -306,16 +317,67 @@ def detail_label(key) -> str:
     return str(DETAIL_LABELS.get(str(key), key))
 
 
-def details_lines(details) -> list[tuple[str, str]]:
-    """An audit row's details as (label, text) pairs: nested values as readable text, not a Python dict."""
+# Detail keys whose value lists field names of the row's object ("fields": ["full_name"] → 姓名).
+FIELD_NAME_KEYS = {"fields", "changed", "changed_fields"}
+# Detail keys whose value maps the list's filter names to their values ("filters": {"category": "urban"}).
+FILTER_KEYS = {"filters"}
+
+
+def _model_of(object_type: str):
+    if not object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(str(name))
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist, or a name that is not a field at all
+        return None
+
+
+def _field_names_text(value, model) -> str:
+    names = value if isinstance(value, list | tuple | set) else [value]
+    return "、".join(str(getattr(_field(model, n), "verbose_name", n)) for n in names) or "—"
+
+
+def _filters_text(value, model) -> str:
+    if not isinstance(value, dict):
+        return _value_text(value)
+    parts = []
+    for key, item in value.items():
+        field = _field(model, key)
+        label = DETAIL_LABELS.get(str(key)) or getattr(field, "verbose_name", key)
+        parts.append(f"{label}：{_value_text(item, field)}")
+    return "；".join(parts) or "—"
+
+
+def details_lines(details, object_type: str = "") -> list[tuple[str, str]]:
+    """An audit row's details as (label, text) pairs: nested values as readable text, not a Python dict; field
+    names and coded filter values of the row's object type by their Chinese names."""
     if not isinstance(details, dict):
         return [("", _value_text(details))] if details else []
-    return [(detail_label(key), _value_text(value)) for key, value in details.items()]
+    model = _model_of(object_type)
+    lines = []
+    for key, value in details.items():
+        if key in FIELD_NAME_KEYS and model is not None:
+            text = _field_names_text(value, model)
+        elif key in FILTER_KEYS and model is not None:
+            text = _filters_text(value, model)
+        else:
+            text = _value_text(value)
+        lines.append((detail_label(key), text))
+    return lines
 
 
-def details_text(details) -> str:
+def details_text(details, object_type: str = "") -> str:
     """The details on one line ("行数：3；筛选条件：类别：城建") for the export."""
-    return "；".join(f"{label}：{text}" if label else text for label, text in details_lines(details))
+    return "；".join(f"{label}：{text}" if label else text for label, text in details_lines(details, object_type))
 
 
 # --- Rows as the auditor reads them ---------------------------------------------------------------------
@@ -356,7 +418,7 @@ def describe(events) -> None:
         event.object_type_label = object_type_label(event.object_type)
         name = event.object_repr or names.get((event.object_type, event.object_id), "")
         event.object_name = name or (f"#{event.object_id}" if event.object_id else "")
-        event.detail_lines = details_lines(event.details)
+        event.detail_lines = details_lines(event.details, event.object_type)
         full_name = actors.get(event.actor_id, "")
         event.actor_name = (f"{full_name}（{event.actor_username}）" if full_name and full_name != event.actor_username
                             else event.actor_username)
