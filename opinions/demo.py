@@ -2,7 +2,7 @@
 
 2023 reproduces the work report exactly: 294 reports collected, 6 bulletin issues, 205 reported upward, 137
 adopted by the city CPPCC, 103 forwarded to the province or above, 1 adopted nationally, 4 instructed by the
-district Party secretary and 14 by the district head. 2024 and 2025 are smaller closed years; the current year
+district Party secretary and 14 by the district head. Every year from 2024 to last year is a smaller closed year; the current year
 has reports in every state (including the demo member's and the demo correspondent's own). Names are invented.
 Past years notify nobody (services.quiet()).
 """
@@ -173,10 +173,11 @@ def load(*, stdout=None) -> None:
     with services.quiet():
         _year(plan, 2023, collected=294, adopted=240, bulletins=CITY_BULLETIN_DATES, per_bulletin=5, reported=205,
               city=137, forwarded=103, national=1, secretary=4, head=14)
-        for year in (2024, 2025):
-            if year < today.year:
-                _year(plan, year, collected=60, adopted=45, bulletins=[(5, 20), (11, 20)], per_bulletin=4,
-                      reported=30, city=18, forwarded=8, national=0, secretary=1, head=2)
+        # Every year between 2023 and this one is a smaller closed year (on 1 January the previous year is
+        # complete, whichever year the demo is loaded in).
+        for year in range(2024, today.year):
+            _year(plan, year, collected=60, adopted=45, bulletins=[(5, 20), (11, 20)], per_bulletin=4,
+                  reported=30, city=18, forwarded=8, national=0, secretary=1, head=2)
     if today.year > 2023:
         _current_year(plan)
     if stdout is not None:

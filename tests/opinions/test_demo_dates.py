@@ -1,0 +1,55 @@
+"""The demo loads on 1 January (issue 16): "this year" has data and the previous year is complete, in the
+opinion-report and consultation modules too (the proposals demo's dates are in tests/proposals/test_demo.py).
+
+Loaded once for the module with the clock at 01:00 Beijing time on 1 January 2027 (a year after the holiday
+table and after every year the demo names), inside a transaction rolled back at the end."""
+
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from consultations.models import Session
+from opinions import statistics
+from opinions.models import OpinionReport
+from opinions.workflow import Status
+
+from ..dates import SWEEP
+
+pytestmark = [pytest.mark.xdist_group("opinions-demo-dates"), pytest.mark.django_db]
+NEW_YEAR = next(d for d in SWEEP if d.id == "new-year")
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEMO_ACCOUNTS_ALLOWED=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with time_machine.travel(NEW_YEAR.moment, tick=True):
+                call_command("load_demo", only=["accounts", "members", "opinions", "consultations"],
+                             stdout=io.StringIO())
+                yield NEW_YEAR.day
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_opinions_previous_year_is_a_closed_year_and_this_year_has_reports(loaded):
+    this_year, last_year = loaded.year, loaded.year - 1
+    for year in range(2024, this_year):  # every year between 2023 and this one
+        assert statistics.year_figures(year)["collected"] == 60, year
+    assert statistics.year_figures(2023)["collected"] == 294
+    assert not OpinionReport.objects.filter(submitted_at__year=last_year,
+                                            status__in=[Status.SUBMITTED, Status.SCREENING]).exists()
+    assert statistics.year_figures(this_year)["collected"] > 0
+    assert set(OpinionReport.objects.filter(created_at__year=this_year).values_list("status", flat=True)) == \
+        set(Status.values)
+
+
+def test_consultations_previous_year_and_this_year_have_sessions(loaded):
+    assert Session.objects.filter(date__year=loaded.year - 1).exists()
+    assert Session.objects.filter(date__year=loaded.year).exists()
