@@ -37,7 +37,8 @@ EXPECTED = {
     "grant personal-data clearance": {"sysadmin": (R, R, R), "secadmin": (R, R, A), "auditor": (R, R, R)},
     "grant collective authorisation": {"sysadmin": (R, R, A), "secadmin": (R, R, R), "auditor": (R, R, R)},
     "make handling-unit officer": {"sysadmin": (R, R, A), "secadmin": (R, R, R), "auditor": (R, R, R)},
-    "unlock locked-out account": {"sysadmin": (R, R, R), "secadmin": (A, A, A), "auditor": (R, R, R)},
+    # Nobody unlocks themselves (the lockout ends by itself after the cool-off period).
+    "unlock locked-out account": {"sysadmin": (R, R, R), "secadmin": (R, A, A), "auditor": (R, R, R)},
     "reset second factor": {"sysadmin": (R, R, R), "secadmin": (R, A, A), "auditor": (R, R, R)},
 }
 
@@ -253,3 +254,18 @@ def test_a_business_user_can_still_be_granted():
     unit = HandlingUnit.objects.create(name="业务测试单位")
     unit.officers.add(officer)
     assert unit.officers.filter(pk=officer.pk).exists()
+
+
+def test_the_security_administrator_cannot_unlock_himself_in_bulk_either_and_the_refusal_is_audited(client_for):
+    secadmin, user = make_user("secadmin"), make_user("leader")
+    client = client_for(secadmin)  # (logging in clears one's own failed attempts: log in first)
+    own, other = (AccessAttempt.objects.create(username=u.username, ip_address="10.0.0.9", user_agent="t",
+                                               failures_since_start=5, attempt_time=timezone.now())
+                  for u in (secadmin, user))
+    response = client.post(reverse("admin:axes_accessattempt_changelist"), {
+        "action": "delete_selected", "_selected_action": [own.pk, other.pk], "post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert AccessAttempt.objects.filter(pk=own.pk).exists() and not AccessAttempt.objects.filter(pk=other.pk).exists()
+    assert AuditEvent.objects.filter(action="auth.unlock_refused", outcome=Outcome.DENIED, actor=secadmin).count() == 1
+    assert AuditEvent.objects.filter(action="auth.unlocked", object_id=str(user.pk)).count() == 1
+    assert "自己" in response.content.decode()

@@ -247,7 +247,28 @@ admin.site.unregister(AccessAttempt)
 
 @admin.register(AccessAttempt)
 class AuditedAccessAttemptAdmin(axes.admin.AccessAttemptAdmin):
-    """Deleting a lockout row unlocks the account: the security administrator's act, audited."""
+    """Deleting a lockout row unlocks the account: the security administrator's act, audited. Never their own
+    account's (三员分立: no administrator lifts a control on themselves); their own lockout expires by itself
+    after AXES_COOLOFF_TIME."""
+
+    @staticmethod
+    def _own(request, attempt) -> bool:
+        return attempt.username == request.user.get_username()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        attempt = AccessAttempt.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if attempt is not None and self._own(request, attempt):
+            self._refuse_own(request, [attempt])
+            raise PermissionDenied
+        return super().delete_view(request, object_id, extra_context)
+
+    def _refuse_own(self, request, attempts) -> None:
+        for attempt in attempts:
+            audit_record(action="auth.unlock_refused", request=request, obj=request.user, outcome=Outcome.DENIED,
+                         details={"username": attempt.username})
+        if attempts:
+            messages.error(request, _("Nobody unlocks their own account; the lockout ends by itself after the "
+                                      "cool-off period."))
 
     def _audit_unlock(self, request, attempt) -> None:
         user = User.objects.filter(username=attempt.username).first()
@@ -260,6 +281,9 @@ class AuditedAccessAttemptAdmin(axes.admin.AccessAttemptAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
+        own = [attempt for attempt in queryset if self._own(request, attempt)]
+        self._refuse_own(request, own)
+        queryset = queryset.exclude(pk__in=[attempt.pk for attempt in own])
         for attempt in queryset:
             self._audit_unlock(request, attempt)
         super().delete_queryset(request, queryset)

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "auth.logout": _("Logged out"),
     "auth.password_changed": _("Password changed"),
     "auth.unlocked": _("Account unlocked"),
+    "auth.unlock_refused": _("Unlocking one's own account refused"),
     "calendar.day_deleted": _("Calendar day removed"),
     "calendar.day_saved": _("Calendar day saved"),
     "core.parameter_changed": _("Business parameter changed"),
