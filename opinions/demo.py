@@ -2,8 +2,9 @@
 
 2023 reproduces the work report exactly: 294 reports collected, 6 bulletin issues, 205 reported upward, 137
 adopted by the city CPPCC, 103 forwarded to the province or above, 1 adopted nationally, 4 instructed by the
-district Party secretary and 14 by the district head. Every year from 2024 to last year is a smaller closed year; the current year
-has reports in every state (including the demo member's and the demo correspondent's own). Names are invented.
+district Party secretary and 14 by the district head. Every year from 2024 to last year is a smaller closed
+year; the current year has reports in every state (including the demo member's and the demo correspondent's
+own). Names are invented.
 Past years notify nobody (services.quiet()).
 """
 
