@@ -260,21 +260,12 @@ class LoadOutcome:
         return "\n".join(lines)
 
 
-def database_now():
-    """The database server's clock: the served processes stamp their rows with the real time, which the
-    process measuring may not share (a test run pinned with TEST_TODAY), so a run's start is read there."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("SELECT clock_timestamp()")
-        return cur.fetchone()[0]
-
-
-def pending_urges(since) -> int:
+def pending_urges() -> int:
+    """Urge reminders still pending. Each run starts with none (`reset_urges`), so every one counted is the
+    run's own, whichever clock the served processes stamp their rows with (a test may pin its own)."""
     from proposals.models import Milestone, Reminder, ReminderStatus
 
-    return Reminder.objects.filter(milestone=Milestone.URGE, status=ReminderStatus.PENDING,
-                                   created_at__gte=since).count()
+    return Reminder.objects.filter(milestone=Milestone.URGE, status=ReminderStatus.PENDING).count()
 
 
 def catch_up(env: dict) -> int:
@@ -293,13 +284,13 @@ def catch_up(env: dict) -> int:
     return int(out[-1]) if out else 0
 
 
-def wait_for_no_pending(since, timeout: float) -> tuple[int, float]:
-    """Poll until no urge written since `since` is pending (or the timeout): (pending, seconds waited)."""
+def wait_for_no_pending(timeout: float) -> tuple[int, float]:
+    """Poll until no urge of the run is pending (or the timeout): (pending, seconds waited)."""
     started = time.monotonic()
-    pending = pending_urges(since)
+    pending = pending_urges()
     while pending and time.monotonic() - started < timeout:
         time.sleep(0.25)
-        pending = pending_urges(since)
+        pending = pending_urges()
     return pending, time.monotonic() - started
 
 
@@ -318,18 +309,16 @@ def run_load(base_env: dict, plan: dict, *, users: int, seconds: float, gunicorn
             steady_run, steady_pending = RunResult("Redis up"), 0
             if steady:
                 reset_urges()
-                since = database_now()
                 steady_run = run_locust(port, plan, users=users, seconds=seconds, workdir=workdir, label="Redis up")
-                steady_pending, _ = wait_for_no_pending(since, catch_up_timeout)
+                steady_pending, _ = wait_for_no_pending(catch_up_timeout)
             reset_urges()
-            since = database_now()
             outage = run_locust(port, plan, users=users, seconds=seconds, workdir=workdir, label="Redis stopped",
                                 redis=redis, stop_redis_after=seconds / 2)
-            pending_at_restart = pending_urges(since)
+            pending_at_restart = pending_urges()
             restarted = time.monotonic()
             redis.start()
             published = catch_up(env)
-            pending, _ = wait_for_no_pending(since, catch_up_timeout)
+            pending, _ = wait_for_no_pending(catch_up_timeout)
             waited = time.monotonic() - restarted
     rows = (table(steady_run) if steady else []) + table(outage, phases=("up", "down"))
     return LoadOutcome(rows, steady_run, outage, pending_at_restart, pending, published, waited,

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 import time_machine
@@ -65,9 +66,12 @@ def pytest_generate_tests(metafunc):
 
 def child_clock_env() -> dict[str, str]:
     """Environment for a process a test starts: under TEST_TODAY it reads the test's pinned clock (the
-    test settings start time-machine from TEST_CLOCK); otherwise nothing, and it runs on the real clock."""
-    if os.environ.get("TEST_TODAY"):
-        return {"TEST_CLOCK": timezone.now().isoformat()}
+    test settings move their clock by TEST_CLOCK_OFFSET seconds, the pinned clock's distance from the real
+    one, so that every process agrees on the time however late it starts); otherwise nothing, and it runs on
+    the real clock."""
+    if os.environ.get("TEST_TODAY") and time_machine.escape_hatch.is_travelling():
+        offset = time.time() - time_machine.escape_hatch.time.time()
+        return {"TEST_CLOCK_OFFSET": f"{offset:.6f}"}
     return {}
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from bench.harness import MeasureContext, gunicorn_server
 from bench.load import percentile, run_load
 from proposals.models import Milestone, Reminder, ReminderStatus
+from tests.conftest import child_clock_env
 from tests.proposals.factories import ProposalFactory, make_member, world
 from zhongyuan_cppcc.notifications.models import Notification
 
@@ -54,6 +55,7 @@ def test_redis_stopped_halfway_costs_no_5xx_and_the_queued_urges_are_sent_after_
                          f":{db['PORT'] or 5432}/{db['NAME']}"),
         "CELERY_TASK_DEFAULT_QUEUE": django_settings.CELERY_TASK_DEFAULT_QUEUE,
         "TEST_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+        **child_clock_env(),  # under TEST_TODAY the served processes share this test's clock (sessions, "today")
     }
 
     outcome = run_load(env, plan, users=5, seconds=10, gunicorn=gunicorn_server, workers=1, steady=False,

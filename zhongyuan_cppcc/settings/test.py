@@ -30,11 +30,15 @@ BROKER_BACKOFF_SECONDS = 0
 # The second factor is offered, never forced, except in the tests that switch it on.
 OTP_REQUIRED_ROLES: list[str] = []
 
-# A process the tests start (Celery worker, manage.py) in a `TEST_TODAY=… make test` run reads the same pinned
-# clock as the test that started it (tests/conftest.py child_clock_env); time-machine is a test dependency.
-if env("TEST_CLOCK", default=""):
-    from datetime import datetime
+# A process the tests start (Celery worker, manage.py, gunicorn) in a `TEST_TODAY=… make test` run reads the
+# same pinned clock as the test that started it: the real time moved by TEST_CLOCK_OFFSET seconds (set by
+# tests/conftest.py child_clock_env), so processes started at different moments agree. time-machine is a
+# test dependency.
+if env("TEST_CLOCK_OFFSET", default=""):
+    import time
+    from datetime import UTC, datetime
 
     import time_machine
 
-    time_machine.travel(datetime.fromisoformat(env("TEST_CLOCK")), tick=True).start()
+    time_machine.travel(datetime.fromtimestamp(time.time() + env.float("TEST_CLOCK_OFFSET"), tz=UTC),
+                        tick=True).start()
