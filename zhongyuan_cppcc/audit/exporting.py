@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from zhongyuan_cppcc.exports.excel import Column, ExcelExport, register
 
 from .filters import AuditFilterSet
-from .labels import describe, details_text
+from .labels import describe, lines_text
 from .models import AuditEvent
 
 KIND = "audit.events"
@@ -37,6 +37,6 @@ AUDIT_EVENTS = register(ExcelExport(
         Column(_("Object"), lambda e, x: e.object_name, width=30),
         Column(_("Outcome"), lambda e, x: e.get_outcome_display(), width=8),
         Column(_("IP address"), lambda e, x: e.ip or "", width=16),
-        Column(_("Details"), lambda e, x: details_text(e.details, e.object_type), width=60),
+        Column(_("Details"), lambda e, x: lines_text(e.detail_lines), width=60),
     ],
 ))

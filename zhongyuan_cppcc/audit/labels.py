@@ -288,8 +288,9 @@ def object_type_label(object_type: str) -> str:
         return object_type
 
 
-def _value_text(value, field=None) -> str:
-    """A detail value as text; with the model field it belongs to, a code reads as its choice's label."""
+def _value_text(value, field=None, names: dict | None = None) -> str:
+    """A detail value as text; with the model field it belongs to, a code reads as its choice's label and a
+    foreign key as the related row's name (looked up once per `names` cache: one describe() call)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -297,7 +298,7 @@ def _value_text(value, field=None) -> str:
     if isinstance(value, dict):
         return "；".join(f"{detail_label(k)}：{_value_text(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list | tuple | set):
-        return "、".join(_value_text(v, field) for v in value) or "—"
+        return "、".join(_value_text(v, field, names) for v in value) or "—"
     if isinstance(value, datetime):
         return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m-%d %H:%M}"
     if isinstance(value, date):
@@ -305,12 +306,15 @@ def _value_text(value, field=None) -> str:
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.many_to_one and isinstance(value, int | str):
-        try:
-            related = field.related_model._default_manager.filter(pk=value).first()
-        except (ValueError, TypeError, ValidationError):
-            related = None
-        if related is not None:
-            return str(related)[:MAX_NAME]
+        names = {} if names is None else names
+        key = (field.related_model._meta.label, str(value))
+        if key not in names:
+            try:
+                related = field.related_model._default_manager.filter(pk=value).first()
+            except (ValueError, TypeError, ValidationError):
+                related = None
+            names[key] = str(related)[:MAX_NAME] if related is not None else str(value)
+        return names[key]
     return str(value)
 
 
@@ -347,18 +351,18 @@ def _field_names_text(value, model) -> str:
     return "、".join(str(getattr(_field(model, n), "verbose_name", n)) for n in names) or "—"
 
 
-def _filters_text(value, model) -> str:
+def _filters_text(value, model, names: dict | None = None) -> str:
     if not isinstance(value, dict):
         return _value_text(value)
     parts = []
     for key, item in value.items():
         field = _field(model, key)
         label = DETAIL_LABELS.get(str(key)) or getattr(field, "verbose_name", key)
-        parts.append(f"{label}：{_value_text(item, field)}")
+        parts.append(f"{label}：{_value_text(item, field, names)}")
     return "；".join(parts) or "—"
 
 
-def details_lines(details, object_type: str = "") -> list[tuple[str, str]]:
+def details_lines(details, object_type: str = "", names: dict | None = None) -> list[tuple[str, str]]:
     """An audit row's details as (label, text) pairs: nested values as readable text, not a Python dict; field
     names and coded filter values of the row's object type by their Chinese names."""
     if not isinstance(details, dict):
@@ -369,16 +373,20 @@ def details_lines(details, object_type: str = "") -> list[tuple[str, str]]:
         if key in FIELD_NAME_KEYS and model is not None:
             text = _field_names_text(value, model)
         elif key in FILTER_KEYS and model is not None:
-            text = _filters_text(value, model)
+            text = _filters_text(value, model, names)
         else:
             text = _value_text(value)
         lines.append((detail_label(key), text))
     return lines
 
 
+def lines_text(lines: list[tuple[str, str]]) -> str:
+    """Detail lines on one line ("行数：3；筛选条件：类别：城建") for the export."""
+    return "；".join(f"{label}：{text}" if label else text for label, text in lines)
+
+
 def details_text(details, object_type: str = "") -> str:
-    """The details on one line ("行数：3；筛选条件：类别：城建") for the export."""
-    return "；".join(f"{label}：{text}" if label else text for label, text in details_lines(details, object_type))
+    return lines_text(details_lines(details, object_type))
 
 
 # --- Rows as the auditor reads them ---------------------------------------------------------------------
@@ -408,6 +416,7 @@ def object_names(events) -> dict[tuple[str, str], str]:
 def describe(events) -> None:
     """Label each row: `action_label`, `object_label` (type and name), `detail_lines`, `actor_name`."""
     names = object_names(events)
+    related_names: dict = {}  # foreign keys named in the details, looked up once for all the rows
     actors = {}
     actor_ids = {e.actor_id for e in events if e.actor_id}
     if actor_ids:
@@ -419,7 +428,7 @@ def describe(events) -> None:
         event.object_type_label = object_type_label(event.object_type)
         name = event.object_repr or names.get((event.object_type, event.object_id), "")
         event.object_name = name or (f"#{event.object_id}" if event.object_id else "")
-        event.detail_lines = details_lines(event.details, event.object_type)
+        event.detail_lines = details_lines(event.details, event.object_type, related_names)
         full_name = actors.get(event.actor_id, "")
         event.actor_name = (f"{full_name}（{event.actor_username}）" if full_name and full_name != event.actor_username
                             else event.actor_username)
