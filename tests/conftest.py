@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhongyuan_cppcc.accounts.roles import Role
 
+from . import demo_db
 from .dates import SWEEP, parse_today
 from .factories import make_user
 
@@ -46,6 +47,8 @@ _TRAVELLER = pytest.StashKey()
 
 
 def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
+        demo_db.start_run()
     today = os.environ.get("TEST_TODAY")
     if today:
         traveller = time_machine.travel(parse_today(today), tick=True)
@@ -54,6 +57,8 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        demo_db.finish_run()
     traveller = config.stash.get(_TRAVELLER, None)
     if traveller is not None:
         traveller.stop()

@@ -10,13 +10,23 @@ from consultations.models import Outcome, Room, Session, SessionKind, Topic
 from consultations.workflow import OutcomeStatus, SessionStatus, TopicStatus
 from members.models import LedgerEvent, Street
 
+from ..demo_db import FULL, demo_database
+
+pytestmark = pytest.mark.xdist_group("demo-full")
+
 LOADERS = ["accounts", "members", "consultations"]
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The module's own copy of the whole demo, loaded on 15 June 2026 (tests/demo_db.py)."""
+    with demo_database(FULL, django_db_blocker):
+        yield
+
+
 @pytest.fixture
-def demo(db, time_machine):
-    time_machine.move_to("2026-05-20 09:00:00+08:00", tick=False)
-    call_command("load_demo", only=LOADERS, stdout=io.StringIO())
+def demo(loaded, db, time_machine):
+    time_machine.move_to(FULL.moment, tick=False)
 
 
 def outcomes(year: int, kind: str) -> int:
@@ -53,8 +63,8 @@ def test_past_years_closed_and_the_current_year_in_every_state(demo):
     live = Session.objects.filter(date__gte="2026-01-01")
     assert set(live.values_list("status", flat=True)) == set(SessionStatus.values)
     open_outcomes = Outcome.objects.filter(status__in=["open", "implementing"])
-    assert open_outcomes.filter(due_on__lt="2026-05-20").exists()  # overdue
-    assert open_outcomes.filter(due_on__gte="2026-05-20", due_on__lte="2026-06-03").exists()  # due soon
+    assert open_outcomes.filter(due_on__lt="2026-06-15").exists()  # overdue
+    assert open_outcomes.filter(due_on__gte="2026-06-15", due_on__lte="2026-06-29").exists()  # due soon
     assert set(Outcome.objects.filter(session__date__gte="2026-01-01").values_list("status", flat=True)) == \
         set(OutcomeStatus.values)
     assert set(Topic.objects.values_list("status", flat=True)) == set(TopicStatus.values)

@@ -1,18 +1,15 @@
 """Every dashboard figure links to the filtered list that produced it, and that list's count equals the figure;
 the generated work report's 2023 paragraphs equal the source document's sentences.
 
-The demo data of every module is loaded once (inside a transaction rolled back at the end); the clock is
-pinned to June 2026, so 2023 is a complete year with the work report's figures and 2026 is running."""
+The module reads its own copy of the whole demo (tests/demo_db.py), loaded with the clock pinned to
+15 June 2026, so 2023 is a complete year with the work report's figures and 2026 is running."""
 
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,24 +17,19 @@ from consultations.models import SessionKind
 from zhongyuan_cppcc.core.demo import demo_user
 from zhongyuan_cppcc.dashboard.work_report import work_report
 
-pytestmark = [pytest.mark.xdist_group("dashboard-demo"), pytest.mark.django_db]
+from ..demo_db import FULL, demo_database
 
-NOW = "2026-06-15 10:00 +0800"
-LOADERS = ["accounts", "members", "proposals", "opinions", "consultations", "members-evaluation"]
+pytestmark = [pytest.mark.xdist_group("demo-full"), pytest.mark.django_db]
+
+NOW = FULL.moment  # the tests look at the demo on the day it was loaded
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(DEMO_ACCOUNTS_ALLOWED=True):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with time_machine.travel(NOW, tick=False):
-                call_command("load_demo", only=LOADERS, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """The whole module runs on the demo's day (ticking), so that sessions logged in by the fixtures are as
+    fresh as the requests that use them whatever the day of the run."""
+    with time_machine.travel(NOW, tick=True), demo_database(FULL, django_db_blocker):
+        yield
 
 
 @pytest.fixture

@@ -92,9 +92,9 @@ def test_without_a_key_nothing_is_deleted_and_the_job_says_so(archive_settings, 
         call_command("audit_archive")
 
 
-def test_the_trigger_still_refuses_recent_deletes_and_every_update(archive_settings, rows):
+def test_the_trigger_still_refuses_recent_deletes_and_every_update(archive_settings, rows, now):
     """Even on the retention job's own path, only rows older than 180 days can go, and none can change."""
-    fresh = audit_record(action="test.fresh")  # the trigger compares with the database's own clock
+    fresh = row_at(now, "test.fresh")  # the trigger compares with the database's own clock
     for statement, args in [("DELETE FROM audit_auditevent WHERE id = %s", [fresh.pk]),
                             ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [rows["old"].pk])]:
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -27,7 +27,10 @@ def test_percentile_is_the_nearest_rank():
 @pytest.mark.django_db(transaction=True)
 def test_redis_stopped_halfway_costs_no_5xx_and_the_queued_urges_are_sent_after_the_restart(transactional_db):
     w = world()
-    urgeable = [ProposalFactory(assigned=True).pk for _ in range(16)]
+    # The clients urge these in turn, and a proposal is urged at most once a day: enough of them that the
+    # posts of the half without Redis still find proposals not yet urged, however fast the first half runs
+    # (16 were all urged before Redis stopped on a quick machine, and the half without Redis wrote nothing).
+    urgeable = [ProposalFactory(assigned=True).pk for _ in range(96)]
     author = make_member().user
     draft = ProposalFactory(author=author).pk
     sessions = MeasureContext("small", 0, hello={})

@@ -23,7 +23,7 @@ from proposals.models import Proposal, Reminder, ReminderStatus
 from proposals.reminders import parameters as rp
 from proposals.reminders import tasks
 from proposals.reminders.scan import scan
-from tests.conftest import wait_until
+from tests.conftest import child_clock_env, wait_until
 from tests.factories import TEST_PASSWORD, make_user
 from tests.proposals.factories import ProposalFactory, world
 from zhongyuan_cppcc.celery import app
@@ -47,6 +47,7 @@ class Cluster:
         self.port = free_port()
         self.env = {
             **os.environ,
+            **child_clock_env(),  # under TEST_TODAY the served processes read the test's clock
             "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.test",
             "DATABASE_URL": (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}"
                              f":{db['PORT'] or 5432}/{db['NAME']}"),

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.demo_db import FULL, demo_database
 from tests.factories import make_user
 from zhongyuan_cppcc.accounts.roles import Role
 from zhongyuan_cppcc.core import health
@@ -155,9 +156,16 @@ class TestErrorPages:
         assert "服务器" in render_to_string("errors/500.html")
 
 
+@pytest.fixture(scope="class")
+def whole_demo(django_db_setup, django_db_blocker):
+    """The class's own copy of the whole demo (tests/demo_db.py)."""
+    with demo_database(FULL, django_db_blocker):
+        yield
+
+
+@pytest.mark.xdist_group("demo-full")
 class TestDemoData:
-    def test_loading_twice_changes_nothing(self, django_user_model):
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    def test_loading_twice_changes_nothing(self, whole_demo, django_user_model):
         counts = {m._meta.label: m.objects.count() for m in _all_models()}
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         assert counts == {m._meta.label: m.objects.count() for m in _all_models()}

@@ -6,8 +6,6 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from opinions import statistics
@@ -15,23 +13,17 @@ from opinions.models import Bulletin, OpinionReport
 from opinions.workflow import Status
 from zhongyuan_cppcc.notifications.models import Notification
 
-pytestmark = [pytest.mark.xdist_group("opinions-demo"), pytest.mark.django_db]
+from ..demo_db import FULL, demo_database
+
+pytestmark = [pytest.mark.xdist_group("demo-full"), pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    """Loaded once for the module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(DEMO_ACCOUNTS_ALLOWED=True):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with time_machine.travel("2026-06-15 10:00 +0800", tick=False):
-                out = io.StringIO()
-                call_command("load_demo", only=["accounts", "opinions"], stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """The module's own copy of the whole demo, loaded on 15 June 2026 (tests/demo_db.py); the module runs on
+    that day (ticking), whatever the day of the run."""
+    with time_machine.travel(FULL.moment, tick=True), demo_database(FULL, django_db_blocker):
+        yield
 
 
 def test_2023_figures_of_the_work_report(loaded):
@@ -69,7 +61,7 @@ def test_second_load_changes_nothing(loaded, settings):
 
 def test_each_2023_figure_drills_down_to_the_same_count(loaded, client_for):
     client = client_for(get_user_model().objects.get(username="demo-opinion-officer"))
-    with time_machine.travel("2026-06-15 10:00 +0800", tick=False):
+    with time_machine.travel(FULL.moment, tick=False):
         for key in ("collected", "reported", "adopted_city", "forwarded_province", "adopted_national",
                     "instructed_secretary", "instructed_head"):
             response = client.get(reverse("opinions:report-all"), {"figure": key, "year": 2023})

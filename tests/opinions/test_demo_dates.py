@@ -1,16 +1,12 @@
 """The demo loads on 1 January (issue 16): "this year" has data and the previous year is complete, in the
 opinion-report and consultation modules too (the proposals demo's dates are in tests/proposals/test_demo.py).
 
-Loaded once for the module with the clock at 01:00 Beijing time on 1 January 2027 (a year after the holiday
-table and after every year the demo names), inside a transaction rolled back at the end."""
+Loaded with the clock at 01:00 Beijing time on 1 January 2027 (a year after the holiday table and after every
+year the demo names)."""
 
-import io
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from consultations.models import Session
 from opinions import statistics
@@ -18,24 +14,19 @@ from opinions.models import OpinionReport
 from opinions.workflow import Status
 
 from ..dates import SWEEP
+from ..demo_db import dated_build, demo_database
 
-pytestmark = [pytest.mark.xdist_group("opinions-demo-dates"), pytest.mark.django_db]
+pytestmark = [pytest.mark.xdist_group("demo-dated"), pytest.mark.django_db]
 NEW_YEAR = next(d for d in SWEEP if d.id == "new-year")
 
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(DEMO_ACCOUNTS_ALLOWED=True):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with time_machine.travel(NEW_YEAR.moment, tick=True):
-                call_command("load_demo", only=["accounts", "members", "opinions", "consultations"],
-                             stdout=io.StringIO())
-                yield NEW_YEAR.day
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """The module's copy of the whole demo loaded on 1 January 2027; the proposals demo's tests of that date
+    read the same build (tests/demo_db.py)."""
+    with time_machine.travel(NEW_YEAR.moment, tick=True), \
+            demo_database(dated_build(NEW_YEAR), django_db_blocker):
+        yield NEW_YEAR.day
 
 
 def test_opinions_previous_year_is_a_closed_year_and_this_year_has_reports(loaded):

@@ -1,12 +1,11 @@
 """The proposals demo data: the work report's 2023 figures, every state of the current year, the dates the
 reminder scan fires on, the demo accounts' share, and a second load that changes nothing.
 
-The demo is loaded for the module (accounts, members, proposals, the 2023 evaluation) inside a transaction
-rolled back at the end, once per date of DEMO_DATES with the clock pinned there (issue 16): 31 December,
-1 January (the running proposals year is still the previous one until its window opens) and 29 February
-2028 (years after the members demo's 2022–2026 and after the holiday table). Of the completed years after
-2023 only the one before the running year is loaded, and smaller, to keep the suite fast (they run the same
-code as 2023)."""
+The module reads a copy of the whole demo (tests/demo_db.py), loaded once per date of DEMO_DATES with the clock
+pinned there (issue 16): 31 December, 1 January (the running proposals year is still the previous one until its
+window opens) and 29 February 2028 (years after the members demo's 2022–2026 and after the holiday table). Of
+the completed years after 2023 only the one before the running year is loaded, and smaller, to keep the suite
+fast (they run the same code as 2023)."""
 
 import io
 from datetime import date, timedelta
@@ -15,8 +14,6 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from members.models import LedgerEvent, PlenarySession
@@ -42,31 +39,22 @@ from zhongyuan_cppcc.core.models import DemoDataset
 from zhongyuan_cppcc.notifications.models import Delivery, Notification
 
 from ..dates import SWEEP
+from ..demo_db import DATED_PREVIOUS_YEAR, build_output, dated_build, demo_database
 
-pytestmark = [pytest.mark.xdist_group("proposals-demo"), pytest.mark.django_db]
+pytestmark = [pytest.mark.xdist_group("demo-dated"), pytest.mark.django_db]
 PARTS = ["accounts", "members", "proposals", "members-evaluation"]
 
 
 DEMO_DATES = [d for d in SWEEP if d.id in ("new-year-eve", "new-year", "leap-day")]
-PREVIOUS_YEAR = 30  # registered proposals of the completed year before the running one (smaller here)
+PREVIOUS_YEAR = DATED_PREVIOUS_YEAR  # registered proposals of the completed year before the running one
 
 
 @pytest.fixture(scope="module", params=DEMO_DATES, ids=[d.id for d in DEMO_DATES])
-def loaded(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    media = str(tmp_path_factory.mktemp("media"))
-    with time_machine.travel(request.param.moment, tick=True), django_db_blocker.unblock(), \
-            override_settings(MEDIA_ROOT=media):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(demo, "past_years", lambda live: {live - 1: PREVIOUS_YEAR})
-                out = io.StringIO()
-                call_command("load_demo", only=PARTS, stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def loaded(request, django_db_setup, django_db_blocker):
+    """The module's own copy of the demo loaded on this date (tests/demo_db.py); the clock stays there."""
+    build = dated_build(request.param)
+    with time_machine.travel(request.param.moment, tick=True), demo_database(build, django_db_blocker):
+        yield build_output(build)
 
 
 def user(username: str):

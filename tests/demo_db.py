@@ -1,0 +1,188 @@
+"""Demo data built once per test run and cloned for each test module that reads it (issue 14).
+
+Loading the demo through the real services takes one to three minutes. A module that needs it asks for a
+``DemoBuild`` (which loaders, at which moment): the first worker to ask builds it into a template database
+(migrations and ``load_demo`` in a child process with the clock pinned to the build's moment), under a
+PostgreSQL advisory lock so that the other worker waits instead of building it again; every module then
+gets its own copy (``CREATE DATABASE … TEMPLATE``, about a second) and the worker's connection points at
+the copy until the module ends. Builds with the same parameters are shared across modules and workers; the
+modules reading one build share an xdist group (``demo-full``, ``demo-dated``), so that one worker builds and
+reads while the other goes on with the rest of the suite.
+
+The templates carry the run's id (``ZY_TEST_RUN``, set once by the controlling process and inherited by the
+xdist workers) and are dropped when the run ends; those of a run that was killed are dropped by the next
+run once they are a few hours old."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+from django.db import connection, connections
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "zyt_"
+STALE_SECONDS = 6 * 3600
+ALL_LOADERS = ("accounts", "members", "proposals", "opinions", "consultations", "members-evaluation")
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """One way of loading the demo: these loaders, with the clock pinned to ``moment`` (ISO 8601 with a zone),
+    ticking or not; ``previous_year`` shrinks the proposals demo's completed year (faster date tests)."""
+
+    key: str
+    moment: str
+    loaders: tuple[str, ...] = ALL_LOADERS
+    tick: bool = False
+    previous_year: int | None = None
+
+    def digest(self) -> str:
+        text = repr((self.moment, self.loaders, self.tick, self.previous_year))
+        return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+# The whole demo in the middle of a running year: 2023 is complete with the work report's figures and 2026
+# is running. The dashboard, opinions, consultations and platform tests share it.
+FULL = DemoBuild("full", "2026-06-15T10:00:00+08:00")
+
+
+# Registered proposals of the completed year before the running one in the dated builds (smaller than the
+# demo's own, to keep the suite fast: the same code as 2023 loads them).
+DATED_PREVIOUS_YEAR = 30
+
+
+def dated_build(day) -> DemoBuild:
+    """The whole demo loaded at 01:00 Beijing time on a date of the sweep (tests/dates.py), clock ticking."""
+    return DemoBuild(f"dated_{day.day:%Y%m%d}", day.moment.isoformat(), tick=True,
+                     previous_year=DATED_PREVIOUS_YEAR)
+
+
+def run_id() -> str:
+    return os.environ["ZY_TEST_RUN"]
+
+
+def start_run() -> None:
+    """In the controlling process, before any worker starts: name this run, drop killed runs' leftovers."""
+    os.environ.setdefault("ZY_TEST_RUN", uuid.uuid4().hex[:8])
+    try:
+        with _admin() as cur:
+            cur.execute("SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
+                        "WHERE d.datname LIKE %s", [PREFIX + "%"])
+            for name, comment in cur.fetchall():
+                born = float(comment) if comment and comment.replace(".", "", 1).isdigit() else 0.0
+                if time.time() - born > STALE_SECONDS:
+                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg2.Error:
+        pass  # no server yet: the tests that need it will say so
+
+
+def finish_run() -> None:
+    """In the controlling process, after every worker has finished: drop this run's templates."""
+    run = os.environ.get("ZY_TEST_RUN")
+    if not run:
+        return
+    try:
+        with _admin() as cur:
+            cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{PREFIX}{run}_%"])
+            for (name,) in cur.fetchall():
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg2.Error:
+        pass
+    for leftover in Path("/tmp").glob(f"{PREFIX}{run}_*"):
+        shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def _admin():
+    """An autocommit cursor on the server's maintenance database, as the tests' own role."""
+    params = dict(connection.get_connection_params())
+    params["dbname"] = "postgres"
+    conn = psycopg2.connect(**params)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+def _exists(cur, name: str) -> bool:
+    cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+    return cur.fetchone() is not None
+
+
+def template(build: DemoBuild) -> str:
+    """The name of the template database holding `build`; built now unless this run already has it."""
+    name = f"{PREFIX}{run_id()}_{build.key}_{build.digest()}"
+    with _admin() as cur:
+        cur.execute("SELECT pg_advisory_lock(hashtext(%s))", [name])
+        try:
+            if not _exists(cur, name):
+                _build(cur, build, name)
+        finally:
+            cur.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+    return name
+
+
+def _build(cur, build: DemoBuild, name: str) -> None:
+    partial = name + "_b"
+    cur.execute(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)')
+    cur.execute(f'CREATE DATABASE "{partial}"')
+    cur.execute(f"COMMENT ON DATABASE \"{partial}\" IS '{time.time():.0f}'")
+    params = connection.get_connection_params()
+    url = "postgres://{user}@{host}:{port}/{db}".format(
+        user=params.get("user", "postgres"), host=params.get("host", "127.0.0.1"), port=params.get("port", 5432),
+        db=partial)
+    if params.get("password"):
+        url = url.replace("@", f":{params['password']}@", 1)
+    env = {k: v for k, v in os.environ.items() if k not in ("TEST_TODAY", "TEST_CLOCK_OFFSET")}
+    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.test",
+                "TEST_MEDIA_ROOT": f"/tmp/{name}-media"})
+    args = [sys.executable, str(ROOT / "tests" / "build_demo_db.py"), "--moment", build.moment,
+            "--loaders", ",".join(build.loaders)]
+    if build.tick:
+        args.append("--tick")
+    if build.previous_year is not None:
+        args += ["--previous-year", str(build.previous_year)]
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    if result.returncode != 0:
+        cur.execute(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)')
+        raise RuntimeError(f"building the demo database {name} failed:\n{result.stdout[-3000:]}"
+                           f"\n{result.stderr[-5000:]}")
+    cur.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
+    cur.execute(f"COMMENT ON DATABASE \"{name}\" IS '{time.time():.0f}'")
+    Path(f"/tmp/{name}.out").write_text(result.stdout)
+
+
+def build_output(build: DemoBuild) -> str:
+    """What ``load_demo`` printed while building `build`."""
+    return Path(f"/tmp/{template(build)}.out").read_text()
+
+
+@contextmanager
+def demo_database(build: DemoBuild, django_db_blocker):
+    """For a module fixture: this worker's connections read and write a fresh copy of `build` until the end."""
+    source = template(build)
+    with django_db_blocker.unblock():
+        original = connection.settings_dict["NAME"]
+        copy = f"{original}_demo"
+        connections.close_all()
+        with _admin() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+        connection.settings_dict["NAME"] = copy
+        try:
+            yield copy
+        finally:
+            connections.close_all()
+            connection.settings_dict["NAME"] = original
+            with _admin() as cur:
+                cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
