@@ -1,5 +1,5 @@
-"""Build one demo database for the tests (tests/demo_db.py): migrate the database DATABASE_URL names, then
-load the demo with the clock pinned. Run by the test process, never by hand."""
+"""Build one database for the tests (tests/demo_db.py): migrate the database DATABASE_URL names, then load
+the demo with the clock pinned (unless no loaders are named). Run by the test process, never by hand."""
 
 import argparse
 import io
@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--moment", required=True)
-    parser.add_argument("--loaders", required=True)
+    parser.add_argument("--moment")
+    parser.add_argument("--loaders", default="", help="none: migrate only")
     parser.add_argument("--tick", action="store_true")
     parser.add_argument("--previous-year", type=int)
     args = parser.parse_args()
@@ -29,6 +29,8 @@ def main() -> None:
     from proposals import demo as proposals_demo
 
     call_command("migrate", verbosity=0, interactive=False)
+    if not args.loaders:
+        return
     settings.DEMO_ACCOUNTS_ALLOWED = True
     if args.previous_year is not None:
         proposals_demo.past_years = lambda live: {live - 1: args.previous_year}

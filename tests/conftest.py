@@ -41,6 +41,12 @@ def client_for(db):
     return make
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each process's test database is a copy of the run's migrated template (tests/demo_db.py)."""
+    demo_db.use_migrated_template()
+
+
 # --- The clock (issue 16): TEST_TODAY for a whole run, the `dated` marker for the sweep (tests/dates.py) -----
 
 _TRAVELLER = pytest.StashKey()

@@ -1,4 +1,7 @@
-"""Demo data built once per test run and cloned for each test module that reads it (issue 14).
+"""Test databases and demo data built once per test run and cloned where they are needed (issue 14).
+
+Migrations run once per run, into a template database; every test database (one per xdist worker) and every
+demo build starts as a copy of it.
 
 Loading the demo through the real services takes one to three minutes. A module that needs it asks for a
 ``DemoBuild`` (which loaders, at which moment): the first worker to ask builds it into a template database
@@ -119,23 +122,42 @@ def _exists(cur, name: str) -> bool:
     return cur.fetchone() is not None
 
 
-def template(build: DemoBuild) -> str:
-    """The name of the template database holding `build`; built now unless this run already has it."""
-    name = f"{PREFIX}{run_id()}_{build.key}_{build.digest()}"
+def _ensure(name: str, build) -> str:
+    """`name` once this run has it: the first process to ask calls build(cur, name), the others wait."""
     with _admin() as cur:
         cur.execute("SELECT pg_advisory_lock(hashtext(%s))", [name])
         try:
             if not _exists(cur, name):
-                _build(cur, build, name)
+                build(cur, name)
         finally:
             cur.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
     return name
 
 
-def _build(cur, build: DemoBuild, name: str) -> None:
+def migrated() -> str:
+    """The template database with every migration applied (and the reference data they install): the test
+    databases and the demo builds start as copies of it instead of migrating again."""
+    return _ensure(f"{PREFIX}{run_id()}_migrated", lambda cur, name: _build(cur, name, None, []))
+
+
+def template(build: DemoBuild) -> str:
+    """The name of the template database holding `build`; built now unless this run already has it."""
+    args = ["--moment", build.moment, "--loaders", ",".join(build.loaders)]
+    if build.tick:
+        args.append("--tick")
+    if build.previous_year is not None:
+        args += ["--previous-year", str(build.previous_year)]
+    source = migrated()
+    return _ensure(f"{PREFIX}{run_id()}_{build.key}_{build.digest()}",
+                   lambda cur, name: _build(cur, name, source, args))
+
+
+def _build(cur, name: str, source: str | None, args: list[str]) -> None:
+    """Build `name` from a copy of `source` (an empty database if None) with tests/build_demo_db.py, under a
+    temporary name, so that it appears under its own only once complete."""
     partial = name + "_b"
     cur.execute(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)')
-    cur.execute(f'CREATE DATABASE "{partial}"')
+    cur.execute(f'CREATE DATABASE "{partial}"' + (f' TEMPLATE "{source}"' if source else ""))
     cur.execute(f"COMMENT ON DATABASE \"{partial}\" IS '{time.time():.0f}'")
     params = connection.get_connection_params()
     url = "postgres://{user}@{host}:{port}/{db}".format(
@@ -146,20 +168,20 @@ def _build(cur, build: DemoBuild, name: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("TEST_TODAY", "TEST_CLOCK_OFFSET")}
     env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.test",
                 "TEST_MEDIA_ROOT": f"/tmp/{name}-media"})
-    args = [sys.executable, str(ROOT / "tests" / "build_demo_db.py"), "--moment", build.moment,
-            "--loaders", ",".join(build.loaders)]
-    if build.tick:
-        args.append("--tick")
-    if build.previous_year is not None:
-        args += ["--previous-year", str(build.previous_year)]
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "build_demo_db.py"), *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=1200)
     if result.returncode != 0:
         cur.execute(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)')
-        raise RuntimeError(f"building the demo database {name} failed:\n{result.stdout[-3000:]}"
+        raise RuntimeError(f"building the test database {name} failed:\n{result.stdout[-3000:]}"
                            f"\n{result.stderr[-5000:]}")
     cur.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
-    cur.execute(f"COMMENT ON DATABASE \"{name}\" IS '{time.time():.0f}'")
     Path(f"/tmp/{name}.out").write_text(result.stdout)
+
+
+def use_migrated_template() -> None:
+    """Before pytest-django creates this process's test database: create it as a copy of the migrated
+    template (Django's TEST TEMPLATE setting); its own migrate then finds nothing to do."""
+    connection.settings_dict.setdefault("TEST", {})["TEMPLATE"] = migrated()
 
 
 def build_output(build: DemoBuild) -> str:
