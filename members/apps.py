@@ -9,11 +9,13 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
 
+        from zhongyuan_cppcc.audit.labels import register_detail_value_namer
         from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
         from zhongyuan_cppcc.dashboard.registry import register_panel
         from zhongyuan_cppcc.exports.registry import ExportKind, register_export
 
         from . import parameters  # noqa: F401 - declares the module's business parameters
+        from .audit_names import ledger_kind_name, ledger_subkind_name
         from .exporting import build_member_export
         from .home import home_sections
         from .panels import dashboard_panels
@@ -26,3 +28,5 @@ class MembersConfig(AppConfig):
         register_panel(dashboard_panels)
         register_export(ExportKind(name="members.members", label=_("Member list"),
                                    permission="members.export_member", build=build_member_export))
+        register_detail_value_namer("kind", ledger_kind_name)
+        register_detail_value_namer("subkind", ledger_subkind_name)

@@ -169,7 +169,7 @@ class Bulletin(models.Model):
     def __str__(self) -> str:
         if self.number:
             return f"{self.title} {self.year}年第{self.number}期"
-        return f"{self.title}（{_('draft')}）"
+        return _("%(title)s (draft)") % {"title": self.title}
 
     def get_absolute_url(self) -> str:
         return reverse("opinions:bulletin-detail", args=[self.pk])

@@ -158,3 +158,18 @@ class TestAuditLogPage:
         assert AuditEvent.objects.filter(action="audit.exported", actor=auditor).exists()
         for role in ("member", "secadmin", "sysadmin", "proposal_officer"):
             assert client_for(make_user(role)).post(reverse("audit-export")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_ledgers_codes_read_as_the_points_rules_words():
+    """Activities and ledger rows are audited with their codes ("contribution" / "investment"): the auditor reads
+    the kind's label and the points rule's description; another app's "kind" without a sub-kind is left alone."""
+    from members.models import LedgerKind, LedgerRule
+    from zhongyuan_cppcc.audit.labels import detail_label, details_lines
+
+    rule = LedgerRule.objects.filter(kind=LedgerKind.CONTRIBUTION).first()
+    assert rule is not None, "the points rules are reference data"
+    lines = dict(details_lines({"kind": rule.kind, "subkind": rule.subkind, "participants": 3}, "members.activity"))
+    assert lines[detail_label("kind")] == str(LedgerKind(rule.kind).label)
+    assert lines[detail_label("subkind")] == rule.label
+    assert dict(details_lines({"kind": "contribution"}, ""))[detail_label("kind")] == "contribution"

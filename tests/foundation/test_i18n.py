@@ -1,5 +1,6 @@
 """The UI is Simplified Chinese: every extracted string has a translation, and pages render in Chinese."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,20 @@ def test_every_string_is_translated():
     result = subprocess.run([sys.executable, "scripts/messages.py", "check"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# gettext inside an f-string's braces: xgettext does not look there, so the string never reaches a catalogue
+# and shows in English ("信息专刊（draft）" was one).
+GETTEXT_IN_FSTRING = re.compile(r"""\bf(["'])[^"'\n]*\{\s*(_|gettext|gettext_lazy|pgettext|ngettext)\(""")
+
+
+def test_no_gettext_inside_an_f_string():
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in ROOT.rglob("*.py") if not {".venv", "node_modules", "build", "tests"} & set(path.parts)
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if GETTEXT_IN_FSTRING.search(line)]
+    assert not found, "translate outside the f-string (a %-format msgid):\n" + "\n".join(found)
+    assert GETTEXT_IN_FSTRING.search("return f\"{self.title}（{_('draft')}）\"")
 
 
 def test_the_check_catches_an_untranslated_string(tmp_path):

@@ -9,6 +9,18 @@ def _role_group_str(group) -> str:
     return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
+def _axes_row_str(row) -> str:
+    """django-axes' rows ("Access Log for demo @ 2026-…", "Attempted Access: …") in the admin's titles and
+    messages: who, when, in Chinese."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    when = getattr(row, "attempt_time", None)
+    when = f"{timezone.localtime(when):%Y-%m-%d %H:%M}" if when else ""
+    return gettext("%(username)s at %(time)s") % {"username": row.username or gettext("unknown account"),
+                                                  "time": when}
+
+
 class AccountsConfig(AppConfig):
     name = "zhongyuan_cppcc.accounts"
     label = "accounts"
@@ -25,3 +37,7 @@ class AccountsConfig(AppConfig):
         # django-axes calls its app "Axes"; the administrators read what it does.
         if apps.is_installed("axes"):
             apps.get_app_config("axes").verbose_name = _("Login protection")
+            from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+            for model in (AccessAttempt, AccessFailureLog, AccessLog):
+                model.__str__ = _axes_row_str

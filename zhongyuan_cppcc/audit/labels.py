@@ -362,12 +362,31 @@ def _filters_text(value, model, names: dict | None = None) -> str:
     return "；".join(parts) or "—"
 
 
+# Detail values whose names an app knows (the ledger's "kind"/"subkind" codes → the points rule's words):
+# detail key → namer(details, names) returning the text, or None where it does not apply. Registered by the
+# apps in AppConfig.ready; `names` is the describe() call's cache, for a namer that looks rows up.
+DETAIL_VALUE_NAMERS: dict[str, list] = {}
+
+
+def register_detail_value_namer(key: str, namer) -> None:
+    DETAIL_VALUE_NAMERS.setdefault(key, []).append(namer)
+
+
+def _named_value(key, details: dict, names: dict) -> str | None:
+    for namer in DETAIL_VALUE_NAMERS.get(str(key), ()):
+        text = namer(details, names)
+        if text:
+            return str(text)
+    return None
+
+
 def details_lines(details, object_type: str = "", names: dict | None = None) -> list[tuple[str, str]]:
     """An audit row's details as (label, text) pairs: nested values as readable text, not a Python dict; field
     names and coded filter values of the row's object type by their Chinese names."""
     if not isinstance(details, dict):
         return [("", _value_text(details))] if details else []
     model = _model_of(object_type)
+    names = {} if names is None else names
     lines = []
     for key, value in details.items():
         if key in FIELD_NAME_KEYS and model is not None:
@@ -375,7 +394,8 @@ def details_lines(details, object_type: str = "", names: dict | None = None) -> 
         elif key in FILTER_KEYS and model is not None:
             text = _filters_text(value, model, names)
         else:
-            text = _value_text(value)
+            # A code of the row's own model reads as its choice's label, a foreign key as the row's name.
+            text = _named_value(key, details, names) or _value_text(value, _field(model, key), names)
         lines.append((detail_label(key), text))
     return lines
 
