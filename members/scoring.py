@@ -8,6 +8,7 @@ written once in SQL (`_SCORED_CTE`, for rankings) and once in Python (`capped`, 
 breakdown); tests check that both agree.
 """
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -301,10 +302,13 @@ AGGREGATE_WORK_MEM = "64MB"
 
 def ledger_fingerprint() -> str:
     """Changes whenever anything a score depends on changes: an event recorded (new id) or withdrawn
-    (later withdrawal time), a rule added or edited. Events are never updated or deleted otherwise."""
+    (later withdrawal time), a rule added or edited. Events are never updated or deleted otherwise.
+    The rules (a few dozen rows) count by their content, not by their update time: a time is only as good as
+    the clock of the process that wrote it (one web server's clock behind another's, or rows written before
+    the clock was set back, left the old totals in place after a rule's points changed)."""
     events = LedgerEvent.objects.aggregate(last=Max("id"), withdrawn=Max("withdrawn_at"))
-    rules = LedgerRule.objects.aggregate(changed=Max("updated_at"), n=Count("id"))
-    return f"{events['last']}|{events['withdrawn']}|{rules['changed']}|{rules['n']}"
+    rules = repr(list(LedgerRule.objects.order_by("pk").values_list("pk", "points", "annual_cap")))
+    return f"{events['last']}|{events['withdrawn']}|{hashlib.sha1(rules.encode()).hexdigest()[:16]}"
 
 
 # (year, fingerprint) -> totals, newest last. In-process (no serialisation of 25,000 decimals per
