@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,9 +78,11 @@ def start_run() -> None:
         with _admin() as cur:
             cur.execute("SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
                         "WHERE d.datname LIKE %s", [PREFIX + "%"])
-            for name, comment in cur.fetchall():
+            rows = cur.fetchall()
+            now = _server_now(cur)
+            for name, comment in rows:
                 born = float(comment) if comment and comment.replace(".", "", 1).isdigit() else 0.0
-                if time.time() - born > STALE_SECONDS:
+                if now - born > STALE_SECONDS:
                     cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     except psycopg2.Error:
         pass  # no server yet: the tests that need it will say so
@@ -115,6 +116,13 @@ def _admin():
             yield cur
     finally:
         conn.close()
+
+
+def _server_now(cur) -> int:
+    """The database server's clock (seconds): a test run pinned to another day (TEST_TODAY) moves Python's
+    clock, and a template stamped with it looked months old to a concurrent run, which dropped it mid-build."""
+    cur.execute("SELECT extract(epoch FROM now())::bigint")
+    return cur.fetchone()[0]
 
 
 def _exists(cur, name: str) -> bool:
@@ -158,7 +166,7 @@ def _build(cur, name: str, source: str | None, args: list[str]) -> None:
     partial = name + "_b"
     cur.execute(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)')
     cur.execute(f'CREATE DATABASE "{partial}"' + (f' TEMPLATE "{source}"' if source else ""))
-    cur.execute(f"COMMENT ON DATABASE \"{partial}\" IS '{time.time():.0f}'")
+    cur.execute(f"COMMENT ON DATABASE \"{partial}\" IS '{_server_now(cur)}'")
     params = connection.get_connection_params()
     url = "postgres://{user}@{host}:{port}/{db}".format(
         user=params.get("user", "postgres"), host=params.get("host", "127.0.0.1"), port=params.get("port", 5432),

@@ -30,7 +30,8 @@ def proposal_pdf(request, pk: int):
     """The 提案表 (and its approved replies) as a PDF shown in the browser."""
     proposal = _visible(request, pk)
     pdf = printing.proposal_pdf(proposal)
-    return pdf_response(pdf, filename=_("Proposal form %(number)s.pdf") % {"number": proposal.number or proposal.pk}, inline=True)
+    filename = _("Proposal form %(number)s.pdf") % {"number": proposal.number or proposal.pk}
+    return pdf_response(pdf, filename=filename, inline=True)
 
 
 @require_GET
@@ -40,7 +41,8 @@ def reply_pdf(request, pk: int):
     if not any(r.status == ReplyStatus.APPROVED for r in selectors.replies_for(user=request.user, proposal=proposal)):
         raise Http404
     pdf = printing.proposal_pdf(proposal, replies_only=True)
-    return pdf_response(pdf, filename=_("Reply %(number)s.pdf") % {"number": proposal.number or proposal.pk}, inline=True)
+    filename = _("Reply %(number)s.pdf") % {"number": proposal.number or proposal.pk}
+    return pdf_response(pdf, filename=filename, inline=True)
 
 
 @require_POST

@@ -30,7 +30,8 @@ from zhongyuan_cppcc.celery import app
 from zhongyuan_cppcc.core.parameters import get_parameter
 from zhongyuan_cppcc.notifications.models import Notification
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# One cluster for the module: its tests run on one worker, which starts it once.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("cluster")]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -14,9 +14,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.factories import make_user
-from tests.foundation.test_url_walker import EXPECTATIONS, MODEL_BACKEND
+from tests.foundation.test_url_walker import EXPECTATIONS, MODEL_BACKEND, log_in_as
 from tests.page_text import WORD, english_words
-from tests.url_matrix import ALLOW, ANON, EVERYONE
+from tests.url_matrix import ALLOW, EVERYONE
 
 # Pages another helper is rewriting right now; remove the row when the rewrite lands.
 WALKER_PAGES = [(name, role) for name in sorted(EXPECTATIONS) for role in EVERYONE
@@ -52,12 +52,9 @@ def _check(response, role: str, url: str) -> bool:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "role"), WALKER_PAGES, ids=[f"{n}-{r}" for n, r in WALKER_PAGES])
-def test_walker_page_reads_in_chinese(client, name, role):
+def test_walker_page_reads_in_chinese(client, walker_sessions, name, role):
     expect = EXPECTATIONS[name]
-    user = None
-    if role != ANON:
-        user = make_user(role, username=f"walker-{role}")
-        client.force_login(user, backend=MODEL_BACKEND)
+    user = log_in_as(client, walker_sessions, role)
     kwargs = expect.kwargs(user) if expect.kwargs else {}
     url = reverse(name, kwargs=kwargs)
     _check(client.get(url, data=expect.data or {}), role, url)
