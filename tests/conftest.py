@@ -104,6 +104,25 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_after_every_flush():
+    """A transactional test ends with a flush that empties every table, the data migrations' rows too, and then
+    sends post_migrate: the reference data is put back right there. The tests after it on that worker find it
+    whatever order xdist runs them in (pytest-django runs transactional tests last, but an xdist group holding
+    one is sent as a whole, and a group sent early left the rest of that worker's tests without roles)."""
+    from django.db.models.signals import post_migrate
+
+    from zhongyuan_cppcc.core.reference_data import ensure_reference_data
+
+    def restore(sender, **kwargs):
+        if sender.label == "core":  # once per flush (post_migrate is sent for every app)
+            ensure_reference_data()
+
+    post_migrate.connect(restore, dispatch_uid="tests.reference_data_after_flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.reference_data_after_flush")
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the database, data migrations included: put reference data back."""
