@@ -61,9 +61,14 @@ FULL = DemoBuild("full", "2026-06-15T10:00:00+08:00")
 DATED_PREVIOUS_YEAR = 30
 
 
-def dated_build(day) -> DemoBuild:
-    """The whole demo loaded at 01:00 Beijing time on a date of the sweep (tests/dates.py), clock ticking."""
-    return DemoBuild(f"dated_{day.day:%Y%m%d}", day.moment.isoformat(), tick=True,
+# The proposals side of the demo (what the proposals demo's dated tests read).
+PROPOSAL_LOADERS = ("accounts", "members", "proposals", "members-evaluation")
+
+
+def dated_build(day, loaders: tuple[str, ...] = ALL_LOADERS) -> DemoBuild:
+    """The demo (by default the whole of it) loaded at 01:00 Beijing time on a date of the sweep (tests/dates.py),
+    clock ticking."""
+    return DemoBuild(f"dated_{day.day:%Y%m%d}", day.moment.isoformat(), loaders=tuple(loaders), tick=True,
                      previous_year=DATED_PREVIOUS_YEAR)
 
 
