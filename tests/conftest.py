@@ -104,6 +104,19 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_cache():
+    """Each test starts with an empty process cache: a test's rolled-back writes still advance PostgreSQL's
+    sequences (the dashboard's cache version among them), so what one test cached must not reach the next.
+    Only a local-memory cache is emptied; a shared Redis cache (never the suite's default) is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _reference_data_after_every_flush():
     """A transactional test ends with a flush that empties every table, the data migrations' rows too, and then

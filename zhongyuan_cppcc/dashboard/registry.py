@@ -85,9 +85,13 @@ def register_panel(provider: Callable) -> None:
         PANEL_PROVIDERS.append(provider)
 
 
-def panels_for(user, year: int, scope=None) -> list[Panel]:
+def panels_for(user, year: int, scope=None, *, cached: bool = True) -> list[Panel]:
+    """Every provider's panels for this user; from the cache while the counted data is unchanged (cache.py)."""
+    from .cache import cached_panels, data_version
+
     scope = scope or DashboardScope()
+    version = data_version() if cached else None
     panels: list[Panel] = []
     for provider in PANEL_PROVIDERS:
-        panels.extend(provider(user, year, scope))
+        panels.extend(cached_panels(provider, user, year, scope, version))
     return sorted(panels, key=lambda p: p.order)

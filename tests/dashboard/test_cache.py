@@ -1,0 +1,119 @@
+"""The dashboard's panel cache (zhongyuan_cppcc/dashboard/cache.py): a repeated view is answered from the cache,
+and any write to the counted tables — a bulk `.update()` that sends no model signal included — shows at once.
+
+Runs on its own copy of the whole demo (tests/demo_db.py), on the demo's day."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache.backends.base import BaseCache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from opinions import statistics
+from zhongyuan_cppcc.core.demo import demo_user
+from zhongyuan_cppcc.dashboard.cache import TRIGGER, counted_tables, data_version
+
+from ..demo_db import FULL, demo_database
+
+pytestmark = [pytest.mark.xdist_group("demo-full"), pytest.mark.django_db]
+
+NOW = datetime.fromisoformat(FULL.moment)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with time_machine.travel(NOW, tick=True), demo_database(FULL, django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def leader(demo):
+    client = Client()
+    client.force_login(demo_user("demo-leader"))
+    return client
+
+
+def collected_2023(client) -> tuple[int, int]:
+    """(the opinion panel's "Collected" figure for 2023, the number of SQL statements the request ran)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dashboard"), {"year": 2023})
+    assert response.status_code == 200
+    panel = next(p for p in response.context["panels"] if str(p.title) == _("Opinion reports %(year)s") % {
+        "year": 2023})
+    return next(f.value for f in panel.figures if str(f.label) == _("Collected")), len(queries)
+
+
+def test_every_counted_table_carries_the_version_trigger(demo):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s",
+                       [TRIGGER])
+        triggered = {row[0] for row in cursor.fetchall()}
+    tables = counted_tables()
+    assert {"proposals_proposal", "opinions_opinionreport", "consultations_session", "members_member"} <= set(tables)
+    assert set(tables) - triggered == set()
+    assert "core_heartbeat" not in triggered  # the beat's heartbeat must not empty the cache every minute
+
+
+def test_a_repeated_view_comes_from_the_cache_and_a_bulk_update_shows_at_once(leader):
+    with time_machine.travel(NOW, tick=False):
+        first, cold_queries = collected_2023(leader)
+        assert first == 294
+        again, warm_queries = collected_2023(leader)
+        assert again == 294
+        assert warm_queries < cold_queries - 20  # the panels' aggregates ran once
+
+        version = data_version()
+        report = statistics.collected(2023).order_by("pk").first()
+        # A queryset update sends no signal; the statement-level trigger still advances the version.
+        type(report).objects.filter(pk=report.pk).update(submitted_at=report.submitted_at - timedelta(days=400))
+        assert data_version() > version
+        changed, queries = collected_2023(leader)
+        assert changed == 293
+        assert queries > warm_queries + 20
+
+
+def test_raw_sql_and_group_changes_advance_the_version(leader):
+    version = data_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE members_street SET name = name WHERE id IN (SELECT id FROM members_street LIMIT 1)")
+    assert data_version() > version
+    version = data_version()
+    user = demo_user("demo-leader")
+    user.groups.remove(user.groups.first())
+    assert data_version() > version
+
+
+def test_the_next_day_is_not_served_from_yesterdays_panels(leader):
+    with time_machine.travel(NOW, tick=False):
+        collected_2023(leader)
+        _value, warm = collected_2023(leader)
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        tomorrow = Client()  # yesterday's session has timed out
+        tomorrow.force_login(demo_user("demo-leader"))
+        _value, next_day = collected_2023(tomorrow)
+    assert next_day > warm + 20  # the panels were computed again
+
+
+class BrokenCache(BaseCache):
+    """A cache server that does not answer (Redis down)."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get(self, key, default=None, version=None):
+        raise ConnectionError("cache down")
+
+    def set(self, key, value, timeout=None, version=None):
+        raise ConnectionError("cache down")
+
+
+def test_a_cache_that_does_not_answer_costs_only_the_recomputation(leader, settings):
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.BrokenCache"}}
+    with time_machine.travel(NOW, tick=False):
+        assert collected_2023(leader)[0] == 294
+        assert collected_2023(leader)[0] == 294
