@@ -7,7 +7,8 @@ Seeded: only what search adds — the maintained pinyin column of rows another s
 
 Measured: median server time, query count and the page's own SQL replayed raw for each query, as the leader
 and as a member; and an EXPLAIN check per searched table that the filter is answered by an index (which one is
-reported: the trigram GIN indexes on title / search_pinyin / search_text, or a b-tree prefix index).
+reported: the trigram GIN indexes on title / search_pinyin / search_text, the short-gram GIN indexes that answer
+one- and two-character needles, or a b-tree prefix index).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ QUERIES = (("Chinese", "电梯"), ("Chinese", "学位"), ("pinyin", "dianti"), (
            ("initials", "xw"), ("initials", "zs"))
 TABLES = ("proposals_proposal", "opinions_opinionreport", "consultations_session", "consultations_topic",
           "members_member")
-# Index names of the search columns: trigram GIN indexes (…_trgm) and the members' b-tree prefix indexes.
-SEARCH_INDEX_WORDS = ("trgm", "prefix", "search")
+# Index names of the search columns: trigram GIN indexes (…_trgm), short-gram GIN indexes (…_short_grams) and
+# the members' b-tree prefix indexes.
+SEARCH_INDEX_WORDS = ("trgm", "short_grams", "prefix", "search")
 
 
 def fill_missing_pinyin() -> int:
@@ -130,8 +132,8 @@ def measure(ctx: MeasureContext) -> None:
     ctx.page("search: pinyin 'xuewei' (member: own items only)", "/search/?q=xuewei", user=member.username,
              raw_sql=_queries_of(lambda: search_for(user=member, query="xuewei")))
 
-    # The plans: which search index answers each table, and which tables are read sequentially. A trigram
-    # index cannot answer a needle of fewer than three characters ("xw", "电梯": no whole trigram), and on a
+    # The plans: which search index answers each table, and which tables are read sequentially. A needle of
+    # fewer than three characters ("xw", "电梯": no whole trigram) is answered by the short-gram index; on a
     # small table the planner rightly prefers a sequential scan; the verdict is meant for the full scale.
     for kind, query in QUERIES:
         used, seq = {}, set()

@@ -149,3 +149,60 @@ def test_the_search_condition_uses_the_trigram_indexes(query):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = _titled(Proposal.objects.all(), query).explain()
     assert "_trgm" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="short-gram indexes exist on PostgreSQL only")
+def test_short_gram_indexes_exist_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%short_grams"])
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"proposals_proposal_short_grams", "opinions_opinionreport_short_grams",
+                     "consultations_session_short_grams", "consultations_topic_short_grams",
+                     "members_member_short_grams"}
+
+
+# One- and two-character needles have no trigram: the short-gram index answers them.
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="short-gram indexes exist on PostgreSQL only")
+@pytest.mark.parametrize("query", ["学位", "xw", "学", "5G"])
+def test_a_short_needle_uses_the_short_gram_index(query):
+    from zhongyuan_cppcc.search.selectors import _titled
+
+    ProposalFactory(submitted=True, title=XUEWEI)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = _titled(Proposal.objects.all(), query).explain()
+    assert "_short_grams" in plan, plan
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("学位", ["关于增加学位供给的建议"]),
+    ("位供", ["关于增加学位供给的建议"]),
+    ("停", ["关于改善停车难的建议"]),
+    ("5g", ["关于5G基站选址的建议"]),
+    ("5G", ["关于5G基站选址的建议"]),
+    ("tc", ["关于改善停车难的建议"]),
+    ("xw", ["关于增加学位供给的建议"]),
+    ("校位", []),  # both characters occur, but not side by side
+])
+def test_short_needles_find_exactly_the_titles_holding_them(query, found):
+    w = world()
+    for title in ("关于增加学位供给的建议", "关于改善停车难的建议", "关于5G基站选址的建议", "学校周边位置规划"):
+        ProposalFactory(submitted=True, title=title)
+    assert titles(search_for(user=w.officer, query=query), "proposals") == found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="short-gram indexes exist on PostgreSQL only")
+@pytest.mark.parametrize("query", ["张三", "张"])
+def test_a_short_member_name_uses_the_short_gram_index(query):
+    from members.models import Member
+    from members.selectors import member_search
+
+    zhang = make_member(name="张三")
+    member_derive_names(zhang)
+    zhang.save()
+    assert list(member_search(Member.objects.all(), query)) == [zhang]
+    assert list(member_search(Member.objects.all(), "三张")) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = member_search(Member.objects.all(), query).explain()
+    assert "members_member_short_grams" in plan, plan

@@ -66,3 +66,58 @@ def trigram_index_operations(table: str, columns: list[str]):
             schema_editor.execute(f"DROP INDEX IF EXISTS {table}_{column}_trgm")
 
     return forward, backward
+
+
+# Trigrams need three characters: "学位" or "xw" gives the trigram index nothing to look up. The short-gram
+# index answers those needles: every single character and character pair of the lower-cased title and every
+# character pair of the pinyin column, in one GIN index on this (immutable) function of the two columns. The
+# search adds the gram to the plain LIKE condition (selectors._titled), so the index narrows and LIKE decides.
+SHORT_GRAMS_FUNCTION = "search_short_grams"
+SHORT_GRAMS_SQL = f"""
+CREATE OR REPLACE FUNCTION {SHORT_GRAMS_FUNCTION}(title text, pinyin text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT gram), '{{}}') FROM (
+        SELECT substr(t.s, i, n) AS gram
+        FROM (VALUES (lower(coalesce(title, '')), 1), (lower(coalesce(title, '')), 2),
+                     (coalesce(pinyin, ''), 2)) AS t(s, n),
+             generate_series(1, char_length(t.s) - t.n + 1) AS i
+    ) AS grams
+$$"""
+
+
+SHORT = 2  # needles this short have no whole trigram
+
+
+def short_gram_index_operations(table: str, text: str = "title", pinyin: str = "search_pinyin"):
+    """RunPython forward/backward creating the short-gram GIN index (and its function) on PostgreSQL only.
+    Without a pinyin column (`pinyin=""`) the text column's own grams are indexed."""
+    second = pinyin or "''"
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(SHORT_GRAMS_SQL)
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {table}_short_grams ON {table} "
+                              f"USING gin ({SHORT_GRAMS_FUNCTION}({text}, {second}))")
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_short_grams")
+
+    return forward, backward
+
+
+def short_gram_condition(qs, gram: str, text: str = "title", pinyin: str = "search_pinyin"):
+    """(qs, condition): the condition that the row's indexed grams hold `gram` (one or two characters), to AND
+    with the caller's LIKE condition (the index narrows, LIKE decides); (qs, None) when the short-gram index
+    cannot help (a longer needle, or not PostgreSQL)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db import connection
+    from django.db.models import F, Func, Q, TextField, Value
+
+    if connection.vendor != "postgresql" or not 0 < len(gram) <= SHORT:
+        return qs, None
+    grams = Func(F(text), F(pinyin) if pinyin else Value(""), function=SHORT_GRAMS_FUNCTION,
+                 output_field=ArrayField(TextField()))
+    return qs.alias(short_grams=grams), Q(short_grams__contains=[gram])

@@ -8,6 +8,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .models_registry import SHORT, short_gram_condition
+
 MAX_QUERY = 60
 PER_GROUP = 20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -45,8 +47,10 @@ def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
     title starting with the text, title containing it, pinyin starting with it, initials starting with it.
 
     A Latin query is looked for in the pinyin column only (it holds the title's own Latin letters and
-    digits too, lower case); other text in the title. Either way one trigram index answers it."""
+    digits too, lower case); other text in the title. Either way one trigram index answers it, or for a
+    needle of one or two characters the short-gram index ("学位", "xw"; a single letter is not narrowed)."""
     needle = pinyin_needle(query)
+    qs, short = short_gram_condition(qs, needle if len(needle) == SHORT else "" if needle else query.lower())
     if needle:
         condition = Q(search_pinyin__contains=needle)
         ranks = [When(title__istartswith=query, then=Value(0)), When(title__icontains=query, then=Value(1)),
@@ -60,6 +64,8 @@ def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
             ("title__icontains", "title__istartswith")
         condition = Q(**{contains: query})
         ranks = [When(**{startswith: query}, then=Value(0))]
+    if short is not None:
+        condition &= short
     if extra is not None:
         condition |= extra
     return qs.filter(condition).annotate(rank=Case(*ranks, default=Value(1), output_field=IntegerField()))
