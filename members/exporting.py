@@ -23,9 +23,9 @@ from .importing import COLUMNS
 from .models import Activity, ExcellentShortlist, LedgerEvent, LedgerRule, Meeting, Member, Visit, chinese_numeral
 from .scoring import Ranking
 
-__all__ = ["ACTIVITIES", "MEETINGS", "MEMBERS", "RANKING", "RECORD", "SHORTLIST", "VISITS", "XLSX_CONTENT_TYPE",
-           "build_member_export", "label_ledger_events", "members_workbook", "ranking_workbook", "rule_labels",
-           "shortlist_workbook"]
+__all__ = ["ACTIVITIES", "MEETINGS", "MEMBERS", "OWN_RECORD", "RANKING", "RECORD", "RULES", "SHORTLIST", "VISITS",
+           "XLSX_CONTENT_TYPE", "build_member_export", "label_ledger_events", "members_workbook", "own_member",
+           "ranking_workbook", "rule_labels", "shortlist_workbook"]
 
 FIRST_YEAR = 2000
 
@@ -355,11 +355,24 @@ def _record_year(member: Member, query) -> int:
 
 
 def _record_rows(user, query) -> list[LedgerEvent]:
+    return _events_of(_record_member(user, query), query)
+
+
+def _events_of(member: Member, query) -> list[LedgerEvent]:
     from . import selectors
 
-    member = _record_member(user, query)
     events = list(selectors.ledger_events_of(member=member, year=_record_year(member, query)))
     return label_ledger_events(events, {(r.kind, r.subkind): r for r in LedgerRule.objects.all()})
+
+
+def own_member(user) -> Member:
+    """The member whose own record the user reads ("my record"); none: nothing to export."""
+    from . import selectors
+
+    member = selectors.member_of_user(user)
+    if member is None:
+        raise PermissionDenied
+    return member
 
 
 def _exported_record(query) -> tuple[Member, int]:
@@ -380,12 +393,7 @@ def _record_audit(query) -> dict:
     return {"member": member.pk, "year": year}
 
 
-RECORD = register(ExcelExport(
-    kind="members.record", label=gettext_lazy("Performance record"), permission="members.view_ledgerevent",
-    rows=_record_rows, sheet_title=gettext_lazy("Performance record"), filename=_record_file_name,
-    audit_action="members.exported", audit_object_type="members.ledgerevent", audit_details=_record_audit,
-    background=False,  # one member's events of one year
-    columns=[
+RECORD_COLUMNS = [
         Column(gettext_lazy("Date"), "date", width=12),
         Column(gettext_lazy("Kind"), "get_kind_display", width=14),
         Column(gettext_lazy("Event"), "rule_label", width=24),
@@ -393,5 +401,36 @@ RECORD = register(ExcelExport(
         Column(gettext_lazy("Note"), "note", width=40),
         Column(gettext_lazy("Status"), lambda event, e: _("withdrawn") if event.withdrawn_at else _("Counted"),
                width=10),
+]
+
+RECORD = register(ExcelExport(
+    kind="members.record", label=gettext_lazy("Performance record"), permission="members.view_ledgerevent",
+    rows=_record_rows, sheet_title=gettext_lazy("Performance record"), filename=_record_file_name,
+    audit_action="members.exported", audit_object_type="members.ledgerevent", audit_details=_record_audit,
+    background=False,  # one member's events of one year
+    columns=RECORD_COLUMNS,
+))
+
+# A member's own record ("my record"): the same sheet, always of the member the user is (the view puts that
+# member's id into the query for the file name and the audit; the rows ignore whatever was posted).
+OWN_RECORD = register(ExcelExport(
+    kind="members.own_record", label=gettext_lazy("Performance record"), permission="members.view_own_record",
+    rows=lambda user, query: _events_of(own_member(user), query), sheet_title=gettext_lazy("Performance record"),
+    filename=_record_file_name, audit_action="members.exported", audit_object_type="members.ledgerevent",
+    audit_details=_record_audit, background=False, columns=RECORD_COLUMNS,
+))
+
+RULES = register(ExcelExport(
+    kind="members.rules", label=gettext_lazy("Points rules"), permission="members.view_ledgerrule",
+    rows=lambda user, query: LedgerRule.objects.order_by("kind", "subkind", "id"),
+    sheet_title=gettext_lazy("Points rules"), filename=gettext_lazy("Points rules"),
+    audit_action="members.exported", audit_object_type="members.ledgerrule", background=False,
+    columns=[
+        Column(gettext_lazy("Kind"), "get_kind_display", width=14),
+        Column(gettext_lazy("Description"), "label", width=30),
+        Column(gettext_lazy("Points"), "points", width=8),
+        Column(gettext_lazy("Annual cap"), lambda rule, e: rule.annual_cap if rule.annual_cap is not None else "—",
+               width=10),
+        Column(gettext_lazy("Unit"), "unit", width=8),
     ],
 ))

@@ -20,7 +20,7 @@ from ..scoring import grade_thresholds, member_breakdown, stored_standing
 from ._common import _FormPage, _MemberObjectMixin, _year_from
 
 
-def _record_context(request, member: Member) -> dict:
+def _record_context(request, member: Member, *, own: bool = False) -> dict:
     first_event, default_year = selectors.member_event_span(member)
     years = selectors.member_years(member, first_event=first_event)
     year = _year_from(request, default=default_year)
@@ -49,8 +49,10 @@ def _record_context(request, member: Member) -> dict:
         "rank": standing.rank, "ranked_total": standing.total, "band": standing.band,
         "chart": chart, "thresholds": thresholds,
         "can_record": request.user.has_perm("members.add_ledgerevent"),
-        # The events' export (staff; a member's own record page has none): this year's events.
-        **export_form_context(request, "members:member-record-export", "members.view_ledgerevent", args=[member.pk]),
+        # The events' export: this year's events (a member's own page exports through "my record").
+        **(export_form_context(request, "members:my-record-export", "members.view_own_record") if own else
+           export_form_context(request, "members:member-record-export", "members.view_ledgerevent",
+                               args=[member.pk])),
         "export_fields": [("year", str(year))],
     }
 
@@ -75,6 +77,19 @@ class MemberRecordExportView(ExcelExportView):
         return query
 
 
+class MyRecordExportView(ExcelExportView):
+    """POST: the user's own record's events of the posted year as .xlsx (members.exporting.OWN_RECORD)."""
+
+    kind = "members.own_record"
+
+    def params(self, request):
+        from ..exporting import own_member
+
+        query = request.POST.copy()
+        query["member"] = str(own_member(request.user).pk)
+        return query
+
+
 class MyRecordView(PermissionRequiredMixin, TemplateView):
     permission_required = "members.view_own_record"
     template_name = "members/member_record.html"
@@ -86,7 +101,7 @@ class MyRecordView(PermissionRequiredMixin, TemplateView):
         if member is None:
             context["member"] = None
             return context
-        return {**context, **_record_context(self.request, member)}
+        return {**context, **_record_context(self.request, member, own=True)}
 
 
 class EventCreateView(PermissionRequiredMixin, _MemberObjectMixin, ServiceFormMixin, FormView):
@@ -133,12 +148,20 @@ class RuleListView(FilteredListView):
     template_name = "members/rule_list.html"
     title = gettext_lazy("Points rules")
     default_per_page = 100
+    export_url_name = "members:rule-export"
+    export_permission = "members.view_ledgerrule"
 
     def get_base_queryset(self):
         return LedgerRule.objects.order_by("kind", "subkind", "id")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "thresholds": grade_thresholds()}
+
+
+class RuleExportView(ExcelExportView):
+    """POST: every points rule as .xlsx (members.exporting.RULES)."""
+
+    kind = "members.rules"
 
 
 class RuleUpdateView(PermissionRequiredMixin, _FormPage, ServiceFormMixin, FormView):

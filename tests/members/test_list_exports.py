@@ -244,16 +244,78 @@ def test_the_record_export_holds_the_years_events_as_the_page_shows_them(client_
 def test_only_staff_export_a_record(client_for, officer, record):
     url = reverse("members:member-record-export", args=[record.pk])
     assert_refused(url, client_for, {"year": "2024"})
-    # The member's own record pages offer no export, and the member cannot post one.
+    # The member reads the record through the staff page without its export and cannot post one (the member's
+    # own export is "my record"'s, below).
     own = client_for(record.user)
-    for page in (reverse("members:member-record", args=[record.pk]), reverse("members:my-record")):
-        response = own.get(page)
-        assert response.status_code == 200 and 'data-testid="export-form"' not in response.content.decode()
+    response = own.get(reverse("members:member-record", args=[record.pk]))
+    assert response.status_code == 200 and 'data-testid="export-form"' not in response.content.decode()
     assert own.post(url, {"year": "2024"}).status_code == 403
     # A member that does not exist: 404, nothing written.
     missing = reverse("members:member-record-export", args=[record.pk + 1000])
     assert client_for(officer).post(missing).status_code == 404
     assert not AuditEvent.objects.filter(action="members.exported").exists()
+
+
+def test_a_member_exports_the_own_record_from_my_record(client_for, record):
+    own = client_for(record.user)
+    page = own.get(reverse("members:my-record"), {"year": "2024"})
+    url = reverse("members:my-record-export")
+    assert page.context["export_url"] == url and page.context["export_fields"] == [("year", "2024")]
+    assert 'data-testid="export-form"' in page.content.decode()
+
+    response = own.post(url, {"year": "2024"})
+    rows = workbook_rows(response)
+    assert rows[0] == ["日期", "类别", "事项", "分值", "备注", "状态"]
+    assert [r[4] for r in rows[1:]] == ["误录", "读书班"]
+    assert file_name(response) == "张三的履职档案2024.xlsx"
+    event = AuditEvent.objects.get(action="members.exported", actor=record.user)
+    assert event.details == {"rows": 2, "member": record.pk, "year": 2024}
+
+    # Whatever member id is posted, the file is the member's own.
+    other = MemberFactory(name="李四", with_account=True)
+    services.ledger_record_single(member=other, kind="study", subkind="session", date=date(2024, 3, 2),
+                                  note="李四的学习", actor=staff_actor())
+    rows = workbook_rows(own.post(url, {"year": "2024", "member": str(other.pk)}))
+    assert [r[4] for r in rows[1:]] == ["误录", "读书班"]
+
+
+def test_only_a_member_exports_my_record(client_for, officer):
+    url = reverse("members:my-record-export")
+    # Staff without a member record of their own, and a member account with no record: nothing to export.
+    assert client_for(officer).post(url, {"year": "2024"}).status_code == 403
+    assert client_for(make_user("member", username="no-record")).post(url).status_code == 403
+    assert client_for(make_user("member", username="get-only")).get(url).status_code == 405
+    assert not AuditEvent.objects.filter(action="members.exported").exists()
+
+
+# --- Points rules --------------------------------------------------------------------------------------------
+
+
+def test_the_points_rules_export_in_chinese(client_for, officer, term):
+    from members.models import LedgerRule
+
+    client = client_for(officer)
+    page = client.get(reverse("members:rule-list"))
+    url = reverse("members:rule-export")
+    assert page.context["export_url"] == url
+    assert 'data-testid="export-form"' in page.content.decode()
+    response = client.post(url)
+    rows = workbook_rows(response)
+    assert rows[0] == ["类别", "说明", "分值", "年度上限", "计量单位"]
+    rules = list(LedgerRule.objects.order_by("kind", "subkind", "id"))
+    assert len(rows) - 1 == len(rules) > 5
+    first = rules[0]
+    assert rows[1][:3] == [first.get_kind_display(), first.label, float(first.points)]
+    assert not any(re.search(r"[a-z]{3,}_[a-z]+", str(cell)) for row in rows for cell in row)  # no rule codes
+    assert CHINESE_NAME.fullmatch(file_name(response)), file_name(response)
+    assert AuditEvent.objects.filter(action="members.exported", actor=officer,
+                                     object_type="members.ledgerrule").count() == 1
+
+
+def test_only_who_sees_the_points_rules_exports_them(client_for, term):
+    url = reverse("members:rule-export")
+    for role in ("handler", "member"):
+        assert client_for(make_user(role, username=f"rules-{role}")).post(url).status_code == 403
 
 
 # --- Ranking and shortlist file names ------------------------------------------------------------------------

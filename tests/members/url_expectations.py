@@ -12,6 +12,18 @@ def _member(user=None) -> dict:
     return {"pk": MemberFactory().pk}
 
 
+def _own_record(user=None) -> dict:
+    """No URL kwargs: gives the requesting account a member record of its own (a member role's "my record")."""
+    from members.models import Member
+
+    from .factories import MemberFactory
+
+    if user is not None and user.groups.filter(name="member").exists() and \
+            not Member.objects.filter(user=user).exists():
+        MemberFactory(user=user)
+    return {}
+
+
 def _member_with_photo(user=None) -> dict:
     from django.core.files.base import ContentFile
 
@@ -109,6 +121,7 @@ EXPECTATIONS = {
     "members:member-create": only(OFFICER),
     "members:member-export": only(*READERS, method="post"),
     "members:my-record": only("member"),
+    "members:my-record-export": only("member", method="post", kwargs=_own_record),
     # Another member's record: 404 for whoever may not see it (a member sees only their own).
     "members:member-detail": Expect(allowed=list(READERS), others=HIDDEN, kwargs=_member),
     "members:member-update": only(OFFICER, kwargs=_member),
@@ -117,7 +130,7 @@ EXPECTATIONS = {
                                     method="post", kwargs=_member),
     "members:member-photo": Expect(allowed=list(READERS), others=HIDDEN, kwargs=_member_with_photo),
     "members:member-record": Expect(allowed=list(READERS), others=HIDDEN, kwargs=_member),
-    # The record's export needs the record permission itself (a member's own record page offers none): 403.
+    # The record's export needs the record permission itself (a member exports through "my record"): 403.
     "members:member-record-export": only(*READERS, method="post", kwargs=_member),
     "members:member-record-pdf": Expect(allowed=list(READERS), others=HIDDEN, kwargs=_member),
     "members:event-create": only(OFFICER, kwargs=_member),
@@ -131,6 +144,7 @@ EXPECTATIONS = {
     "members:visit-create": only(OFFICER),
     "members:visit-update": only(OFFICER, kwargs=_visit),
     "members:rule-list": only(*READERS),
+    "members:rule-export": only(*READERS, method="post"),
     "members:rule-create": only(OFFICER),
     "members:rule-update": only(OFFICER, kwargs=_rule),
     "members:meeting-list": only(*READERS),
