@@ -382,11 +382,33 @@ def _record_with_payloads(client_for) -> list[bytes]:
     return [body(client_for(actor).post(url, {"year": "2024"}))]
 
 
+def _own_record_with_payloads(client_for) -> list[bytes]:
+    actor = staff_actor()
+    member = MemberFactory(with_account=True)
+    for payload in _payloads():
+        event = services.ledger_record_single(member=member, kind="study", subkind="session", date=date(2024, 2, 1),
+                                              actor=actor)
+        LedgerEvent.objects.filter(pk=event.pk).update(note=payload)
+    return [body(client_for(member.user).post(reverse("members:my-record-export"), {"year": "2024"}))]
+
+
+def _rules_with_payloads(client_for) -> list[bytes]:
+    from members.models import LedgerRule
+
+    payloads = _payloads()
+    for rule, payload in zip(LedgerRule.objects.order_by("pk"), payloads, strict=False):
+        LedgerRule.objects.filter(pk=rule.pk).update(label=payload, unit=payload[:10])
+    assert LedgerRule.objects.count() >= len(payloads)
+    return [body(client_for(staff_actor()).post(reverse("members:rule-export")))]
+
+
 INJECTION_SCENARIOS = {
     "members.visits": _visits_with_payloads,
     "members.meetings": _meetings_with_payloads,
     "members.activities": _activities_with_payloads,
     "members.record": _record_with_payloads,
+    "members.own_record": _own_record_with_payloads,
+    "members.rules": _rules_with_payloads,
 }
 
 
