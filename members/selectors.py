@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from zhongyuan_cppcc.search.models_registry import short_gram_condition
+from zhongyuan_cppcc.search.models_registry import short_needle_condition
 
 from .models import (
     Activity,
@@ -109,11 +109,9 @@ def member_search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
     if is_short_latin(needle):
         condition = Q(name_initials__startswith=needle) | Q(search_text__startswith=needle)
     else:
-        # A one- or two-character name ("张三") has no trigram: the short-gram index narrows it.
-        qs, short = short_gram_condition(qs, needle, text="search_text", pinyin="")
-        condition = Q(search_text__contains=needle)
-        if short is not None:
-            condition &= short
+        # A one- or two-character name ("张三") has no trigram: the short-gram index answers it.
+        qs, short = short_needle_condition(qs, needle, column="search_text", text="search_text", pinyin="")
+        condition = short if short is not None else Q(search_text__contains=needle)
     if sector_ids:
         condition |= Q(sector_id__in=sector_ids)
     return qs.filter(condition)

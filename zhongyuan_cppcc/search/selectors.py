@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models_registry import SHORT, short_gram_condition
+from .models_registry import SHORT, short_needle_condition
 
 MAX_QUERY = 60
 PER_GROUP = 20
@@ -50,9 +50,9 @@ def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
     digits too, lower case); other text in the title. Either way one trigram index answers it, or for a
     needle of one or two characters the short-gram index ("学位", "xw"; a single letter is not narrowed)."""
     needle = pinyin_needle(query)
-    qs, short = short_gram_condition(qs, needle if len(needle) == SHORT else "" if needle else query.lower())
     if needle:
-        condition = Q(search_pinyin__contains=needle)
+        qs, short = short_needle_condition(qs, needle, column="search_pinyin") if len(needle) == SHORT else (qs, None)
+        condition = short if short is not None else Q(search_pinyin__contains=needle)
         ranks = [When(title__istartswith=query, then=Value(0)), When(title__icontains=query, then=Value(1)),
                  When(search_pinyin__startswith=needle, then=Value(2)),
                  When(search_pinyin__contains="|" + needle, then=Value(2))]
@@ -62,10 +62,9 @@ def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
         caseless = not re.search(r"[A-Za-z]", query)
         contains, startswith = ("title__contains", "title__startswith") if caseless else \
             ("title__icontains", "title__istartswith")
-        condition = Q(**{contains: query})
+        qs, short = short_needle_condition(qs, query, column="title", lower=not caseless)
+        condition = short if short is not None else Q(**{contains: query})
         ranks = [When(**{startswith: query}, then=Value(0))]
-    if short is not None:
-        condition &= short
     if extra is not None:
         condition |= extra
     return qs.filter(condition).annotate(rank=Case(*ranks, default=Value(1), output_field=IntegerField()))
