@@ -169,8 +169,10 @@ def test_a_short_needle_uses_the_short_gram_index(query):
 
     ProposalFactory(submitted=True, title=XUEWEI)
     with connection.cursor() as cursor:
+        # Only bitmap scans left: on a near-empty table the planner would otherwise walk any ordering index.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = _titled(Proposal.objects.all(), query).explain()
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = _titled(Proposal.objects.all(), query).order_by().explain()
     assert "_short_grams" in plan, plan
 
 
@@ -203,6 +205,8 @@ def test_a_short_member_name_uses_the_short_gram_index(query):
     assert list(member_search(Member.objects.all(), query)) == [zhang]
     assert list(member_search(Member.objects.all(), "三张")) == []
     with connection.cursor() as cursor:
+        # Only bitmap scans left: on a near-empty table the planner would otherwise walk the pinyin-order index.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = member_search(Member.objects.all(), query).explain()
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = member_search(Member.objects.all(), query).order_by().explain()
     assert "members_member_short_grams" in plan, plan
