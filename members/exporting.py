@@ -394,13 +394,13 @@ def _record_audit(query) -> dict:
 
 
 RECORD_COLUMNS = [
-        Column(gettext_lazy("Date"), "date", width=12),
-        Column(gettext_lazy("Kind"), "get_kind_display", width=14),
-        Column(gettext_lazy("Event"), "rule_label", width=24),
-        Column(gettext_lazy("Points"), "points", width=8),
-        Column(gettext_lazy("Note"), "note", width=40),
-        Column(gettext_lazy("Status"), lambda event, e: _("withdrawn") if event.withdrawn_at else _("Counted"),
-               width=10),
+    Column(gettext_lazy("Date"), "date", width=12),
+    Column(gettext_lazy("Kind"), "get_kind_display", width=14),
+    Column(gettext_lazy("Event"), "rule_label", width=24),
+    Column(gettext_lazy("Points"), "points", width=8),
+    Column(gettext_lazy("Note"), "note", width=40),
+    Column(gettext_lazy("Status"), lambda event, e: _("withdrawn") if event.withdrawn_at else _("Counted"),
+           width=10),
 ]
 
 RECORD = register(ExcelExport(

@@ -24,6 +24,7 @@ import sys
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import psycopg2
@@ -45,6 +46,11 @@ class DemoBuild:
     loaders: tuple[str, ...] = ALL_LOADERS
     tick: bool = False
     previous_year: int | None = None
+
+    @property
+    def at(self) -> datetime:
+        """The build's moment as an aware datetime."""
+        return datetime.fromisoformat(self.moment)
 
     def digest(self) -> str:
         text = repr((self.moment, self.loaders, self.tick, self.previous_year))

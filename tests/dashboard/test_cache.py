@@ -3,7 +3,7 @@ and any write to the counted tables — a bulk `.update()` that sends no model s
 
 Runs on its own copy of the whole demo (tests/demo_db.py), on the demo's day."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -18,24 +18,12 @@ from opinions import statistics
 from zhongyuan_cppcc.core.demo import demo_user
 from zhongyuan_cppcc.dashboard.cache import TRIGGER, counted_tables, data_version
 
-from ..demo_db import FULL, demo_database
+from ..demo_db import FULL
 
 pytestmark = [pytest.mark.xdist_group("demo-full"), pytest.mark.django_db]
 
-NOW = datetime.fromisoformat(FULL.moment)
+NOW = FULL.at  # the tests look at the demo on the day it was loaded (the `demo` fixture, conftest.py)
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with time_machine.travel(NOW, tick=True), demo_database(FULL, django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def leader(demo):
-    client = Client()
-    client.force_login(demo_user("demo-leader"))
-    return client
 
 
 def collected_2023(client) -> tuple[int, int]:

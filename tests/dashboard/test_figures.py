@@ -17,26 +17,12 @@ from consultations.models import SessionKind
 from zhongyuan_cppcc.core.demo import demo_user
 from zhongyuan_cppcc.dashboard.work_report import work_report
 
-from ..demo_db import FULL, demo_database
+from ..demo_db import FULL
 
 pytestmark = [pytest.mark.xdist_group("demo-full"), pytest.mark.django_db]
 
-NOW = FULL.moment  # the tests look at the demo on the day it was loaded
+NOW = FULL.at  # the tests look at the demo on the day it was loaded (the `demo` fixture, conftest.py)
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole module runs on the demo's day (ticking), so that sessions logged in by the fixtures are as
-    fresh as the requests that use them whatever the day of the run."""
-    with time_machine.travel(NOW, tick=True), demo_database(FULL, django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def leader(demo):
-    client = Client()
-    client.force_login(demo_user("demo-leader"))
-    return client
 
 
 def dashboard_figures(client, year: int) -> list[tuple[str, str, object, str]]:
