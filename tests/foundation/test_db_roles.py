@@ -16,7 +16,9 @@ OWNER = "zycppcc_test_owner"
 APP = "zycppcc_test_app"
 PASSWORD = "test-only-role-password"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The roles are cluster-wide: two workers altering the same role at once fail with "tuple concurrently
+# updated", so every test of this module runs on one worker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("db-roles")]
 
 
 def url_as(role: str | None, password: str | None = None) -> str:

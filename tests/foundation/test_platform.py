@@ -22,6 +22,17 @@ from zhongyuan_cppcc.core.tasks import heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
+# Set for the test process only (the browser fixture's live server): a production process never has it, and
+# `check --deploy` rightly refuses it.
+TEST_ONLY_ENV = ("DJANGO_ALLOW_ASYNC_UNSAFE",)
+
+
+def production_env(**extra) -> dict[str, str]:
+    """The environment of a production process started from this test process."""
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV}
+    env["DJANGO_SETTINGS_MODULE"] = "zhongyuan_cppcc.settings.production"
+    env.update(extra)
+    return env
 
 
 class TestHealthz:
@@ -96,13 +107,11 @@ class TestSecurityHeaders:
         assert "已过期" in response.content.decode()
 
     def test_check_deploy_with_production_settings_is_clean(self):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.production",
-            "DJANGO_SECRET_KEY": "a-real-looking-production-secret-" + "x9Qp2-vL7_mN4!rT" * 3,
-            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
-            "DJANGO_ALLOWED_HOSTS": "cppcc.zhongyuan.gov.cn",
-        }
+        env = production_env(
+            DJANGO_SECRET_KEY="a-real-looking-production-secret-" + "x9Qp2-vL7_mN4!rT" * 3,
+            PERSONAL_DATA_KEY=Fernet.generate_key().decode(),
+            DJANGO_ALLOWED_HOSTS="cppcc.zhongyuan.gov.cn",
+        )
         result = subprocess.run(
             [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
@@ -111,21 +120,18 @@ class TestSecurityHeaders:
         assert "WARNINGS" not in result.stdout + result.stderr
 
     def test_production_settings_require_their_secrets(self):
-        env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "PERSONAL_DATA_KEY")}
-        env["DJANGO_SETTINGS_MODULE"] = "zhongyuan_cppcc.settings.production"
+        env = {k: v for k, v in production_env().items() if k not in ("DJANGO_SECRET_KEY", "PERSONAL_DATA_KEY")}
         result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
 
     @pytest.mark.parametrize("key", ["", "not-a-key", "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="])
     def test_production_does_not_start_without_a_valid_personal_data_key(self, key):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.production",
-            "DJANGO_SECRET_KEY": "a-real-looking-production-secret-" + "x9Qp2-vL7_mN4!rT" * 3,
-            "PERSONAL_DATA_KEY": key,
-            "DJANGO_ALLOWED_HOSTS": "cppcc.zhongyuan.gov.cn",
-        }
+        env = production_env(
+            DJANGO_SECRET_KEY="a-real-looking-production-secret-" + "x9Qp2-vL7_mN4!rT" * 3,
+            PERSONAL_DATA_KEY=key,
+            DJANGO_ALLOWED_HOSTS="cppcc.zhongyuan.gov.cn",
+        )
         result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode != 0 and "PERSONAL_DATA_KEY" in result.stderr
