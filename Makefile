@@ -54,7 +54,7 @@ test: setup system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),) $(if $(filter-out 0,$(BENCH_LOAD)),--load,)
+	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),) $(if $(filter-out 0,$(BENCH_LOAD)),--load,) $(if $(filter-out 0,$(BENCH_PROFILE)),--profile,)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -62,6 +62,9 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--load", action="store_true", default=os.environ.get("BENCH_LOAD", "") not in ("", "0"),
                         help="the load run (bench/load.py) instead of the per-page measurements")
+    parser.add_argument("--profile", action="store_true",
+                        default=os.environ.get("BENCH_PROFILE", "") not in ("", "0"),
+                        help="also profile every measured page once (pyinstrument; bench-results/profiles-*/)")
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-seconds", type=float, default=60.0)
     args = parser.parse_args()
@@ -110,6 +113,10 @@ def main() -> int:
     seed_ctx.user("bench-hello")
 
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    profile_dir = None
+    if args.profile:
+        profile_dir = Path.cwd() / "bench-results" / f"profiles-{time.strftime('%Y%m%d-%H%M%S')}-{args.scale}"
+        env["BENCH_PROFILE_DIR"] = str(profile_dir)
     if args.load:
         return load_mode(args, env)
     with gunicorn_server(env) as port:
@@ -121,11 +128,14 @@ def main() -> int:
               f"{hello['rps']:.0f} req/s ({hello['tool']})", flush=True)
         ctx = MeasureContext(args.scale, port, hello=hello)
         ctx._cookies = probe._cookies
+        ctx.profile_dir = profile_dir
         for module in modules.values():
             module.measure(ctx)
     report = write_report(ctx.results, args.scale, hello)
     print(summary(ctx.results, hello))
     print(f"report: {report}")
+    if profile_dir:
+        print(f"profiles: {profile_dir}")
     return 0
 
 

@@ -150,6 +150,8 @@ class MeasureContext:
         self.hello = hello
         self.results: list[Result] = []
         self._cookies: dict[str, str] = {}
+        # Set (`--profile`): every measured page is requested once more under pyinstrument (bench/middleware.py).
+        self.profile_dir: Path | None = None
 
     # -- sessions --------------------------------------------------------------------------------
     def cookie_for(self, username: str | None) -> str:
@@ -173,10 +175,10 @@ class MeasureContext:
 
     # -- requests --------------------------------------------------------------------------------
     def get(self, path: str, user: str | None = None, conn: http.client.HTTPConnection | None = None,
-            *, method: str = "GET", form: str = ""):
+            *, method: str = "GET", form: str = "", extra_headers: dict | None = None):
         own = conn is None
         conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        headers = {"Host": "127.0.0.1"}
+        headers = {"Host": "127.0.0.1", **(extra_headers or {})}
         cookie = self.cookie_for(user)
         if cookie:
             headers["Cookie"] = cookie
@@ -276,9 +278,20 @@ class MeasureContext:
             "ratio_sql": (stats["median_ms"] / raw_ms) if raw_ms else None,
             "ratio_hello": load["rps"] / self.hello["rps"] if self.hello.get("rps") else 0.0,
         }
+        if self.profile_dir is not None:
+            values["profile"] = self.profile(name, path, user)
         result = Result(name, "page", values)
         self._add(result)
         return result
+
+    def profile(self, name: str, path: str, user: str | None) -> str:
+        """One more request of the page, profiled by the server (bench/middleware.py); the profile's file."""
+        from .middleware import PROFILE_HEADER, profile_file_name
+
+        # Numbered in the run's order (names that differ only in Chinese text map to the same ASCII name).
+        file_name = f"{len(self.results) + 1:03d}-{profile_file_name(name)}"
+        response, _body, _wall = self.get(path, user, extra_headers={PROFILE_HEADER: file_name})
+        return response.getheader("X-Bench-Profile-File", "")
 
     def query_count_stable(self, name: str, paths: Sequence[str], *, user: str | None = None) -> Result:
         counts = {}

@@ -34,14 +34,14 @@ class ClientMeasureContext(MeasureContext):
             self._clients[username] = client
         return self._clients[username]
 
-    def get(self, path, user=None, conn=None, *, method="GET", form=""):
+    def get(self, path, user=None, conn=None, *, method="GET", form="", extra_headers=None):
         client = self._client(user)
         middleware = ["bench.middleware.BenchMetricsMiddleware", *settings.MIDDLEWARE]
         with override_settings(MIDDLEWARE=middleware):
             if method == "POST":
                 response = client.post(path, form, content_type="application/x-www-form-urlencoded")
             else:
-                response = client.get(path)
+                response = client.get(path, headers=extra_headers)
         return _Answer(response), response.content, 0.0
 
     def throughput(self, path, user, seconds=4.0, clients=8) -> dict:

@@ -44,11 +44,11 @@ class InProcessContext(MeasureContext):
             self._clients[username] = client
         return self._clients[username]
 
-    def get(self, path, user=None, conn=None, *, method="GET", form=""):
+    def get(self, path, user=None, conn=None, *, method="GET", form="", extra_headers=None):
         started = time.perf_counter()
         client = self._client(user)
         response = client.post(path, form, content_type="application/x-www-form-urlencoded") \
-            if method == "POST" else client.get(path)
+            if method == "POST" else client.get(path, headers=extra_headers)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         self.paths.append((path, response.status_code))
         return _Response(response), body, (time.perf_counter() - started) * 1000
