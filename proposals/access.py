@@ -97,13 +97,17 @@ def own_q(user) -> Q:
     lead = Member.objects.filter(user=user).order_by().values("pk")
     accepted = (CosignerInvitation.objects.filter(member__user=user, status=InvitationStatus.ACCEPTED)
                 .order_by().values("proposal_id"))
-    followed = (Proposal.objects.filter(Q(author=user) | Q(lead_member__in=lead) | Q(pk__in=accepted),
-                                        merged_into__isnull=False).order_by().values("merged_into_id"))
+    merged = Proposal.objects.filter(merged_into__isnull=False).order_by()
+    # Followed through a merge: the proposals the user's own (authored, led, co-signed) were merged into, one
+    # look-up per way of owning (an OR of the three scanned every proposal: 0.9 s per home page at 300,000).
+    followed = [merged.filter(author=user).values("merged_into_id"),
+                merged.filter(lead_member__in=lead).values("merged_into_id"),
+                merged.filter(pk__in=accepted).values("merged_into_id")]
     ids = Proposal.objects.filter(author=user).order_by().values("pk").union(
         Proposal.objects.filter(lead_member__in=lead).order_by().values("pk"),
         CosignerInvitation.objects.filter(member__user=user, status__in=LIVE_INVITATIONS).order_by().values(
             "proposal_id"),
-        followed, all=True)
+        *followed, all=True)
     return Q(pk__in=ids)
 
 
