@@ -130,6 +130,14 @@ def per_group(year: int, field: str) -> list[dict]:
     return [{"name": r[path] or "—", "collected": r["collected"], "adopted": r["adopted"]} for r in rows]
 
 
+def page_figures(year: int) -> dict:
+    """Everything the statistics page counts for `year` (plain values, so that it can be cached)."""
+    return {"counts": year_figures(year), "previous": year_figures(year - 1), "years": years_with_reports(),
+            "authors": per_author(year)[:50], "ranking": per_author(year, correspondents_only=True)[:20],
+            "streets": per_group(year, "street"), "sectors": per_group(year, "sector"),
+            "parties": per_group(year, "party")}
+
+
 def years_with_reports() -> list[int]:
     return sorted({d.year for d in OpinionReport.objects.filter(submitted_at__isnull=False)
                    .datetimes("submitted_at", "year")}, reverse=True)

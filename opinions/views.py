@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhongyuan_cppcc.dashboard.cache import cached_counts
 from zhongyuan_cppcc.lists.views import FilteredListView
 from zhongyuan_cppcc.workflow.errors import DomainError
 from zhongyuan_cppcc.workflow.forms import add_service_error, form_error_text
@@ -346,18 +347,17 @@ def statistics_page(request):
     year = _int_or_none(request.GET.get("year")) or today.year
     if not 2000 <= year <= today.year + 1:
         year = today.year
-    counts = statistics.year_figures(year)
-    previous = statistics.year_figures(year - 1)
+    # Two years of figures and the rankings: a second of aggregate SQL at a province's scale, kept until the
+    # counted data changes (the dashboard's cache, keyed by the data version).
+    figures = cached_counts("opinions.statistics", lambda: statistics.page_figures(year), year)
+    counts, previous = figures["counts"], figures["previous"]
     base = reverse("opinions:report-all")
     rows = [{"label": f.label, "count": counts[f.key], "previous": previous[f.key],
              "url": f"{base}?figure={f.key}&year={year}"} for f in statistics.FIGURES]
     rows.insert(2, {"label": _("Bulletin issues"), "count": counts["bulletins"], "previous": previous["bulletins"],
                     "url": reverse("opinions:bulletin-list")})
-    years = sorted({*statistics.years_with_reports(), today.year}, reverse=True)
+    years = sorted({*figures["years"], today.year}, reverse=True)
     return render(request, "opinions/statistics.html", {
-        "year": year, "rows": rows, "years": years,
-        "authors": statistics.per_author(year)[:50],
-        "ranking": statistics.per_author(year, correspondents_only=True)[:20],
-        "streets": statistics.per_group(year, "street"), "sectors": statistics.per_group(year, "sector"),
-        "parties": statistics.per_group(year, "party"),
+        "year": year, "rows": rows, "years": years, "authors": figures["authors"], "ranking": figures["ranking"],
+        "streets": figures["streets"], "sectors": figures["sectors"], "parties": figures["parties"],
     })

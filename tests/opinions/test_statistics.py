@@ -71,3 +71,27 @@ def test_page_links_each_figure_to_a_list_of_the_same_count(client_for):
     for bad in ("?year=abc", "?year=99999", "?year=-1"):
         assert client.get(reverse("opinions:statistics") + bad).status_code == 200
     assert client_for(make_user("member")).get(reverse("opinions:statistics")).status_code == 403
+
+
+def test_page_is_counted_once_until_the_counted_data_changes(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = make_user("opinion_officer")
+    with time_machine.travel("2023-05-01 10:00 +0800", tick=False):
+        make_report(officer=officer, status="adopted")
+    client = client_for(make_user("leader"))
+    url = reverse("opinions:statistics") + "?year=2023"
+
+    def collected(response) -> int:
+        return next(row["count"] for row in response.context["rows"] if str(row["label"]) == "收集信息")
+
+    with CaptureQueriesContext(connection) as first:
+        assert collected(client.get(url)) == 1
+    with CaptureQueriesContext(connection) as second:
+        assert collected(client.get(url)) == 1
+    # The figures' aggregates are not run again: only the session, the user and the data version are read.
+    assert len(second) <= len(first) - 20
+    with time_machine.travel("2023-06-01 10:00 +0800", tick=False):
+        make_report(officer=officer, status="kept")
+    assert collected(client.get(url)) == 2

@@ -93,24 +93,34 @@ def data_version() -> int | None:
     return value if called else 0
 
 
-def cached_panels(provider, user, year: int, scope, version: int | None) -> list:
-    """provider(user, year, scope), from the cache when the counted data has not changed since."""
+def cached_counts(name: str, compute, *parts, version: int | None | bool = False):
+    """compute(), from the cache when the counted data has not changed since it was stored under `name` and
+    `parts` (whatever else the result depends on: year, filters, user). `version`: the data version already
+    read for this request (default: read it now); None: not cached."""
+    if version is False:
+        version = data_version()
     if version is None:
-        return provider(user, year, scope)
+        return compute()
     key = ":".join(str(part) for part in (
-        "dashboard", connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], version, timezone.localdate(),
-        translation.get_language(), f"{provider.__module__}.{provider.__qualname__}", user.pk, year,
-        getattr(scope.street, "pk", ""), getattr(scope.unit, "pk", "")))
+        "counted", connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], version, timezone.localdate(),
+        translation.get_language(), name, *parts))
     try:
         stored = cache.get(key)
     except Exception:  # Redis down, or a value written by another version of the code
-        logger.warning("cache unavailable for the dashboard", exc_info=True)
+        logger.warning("cache unavailable for counted figures", exc_info=True)
         stored = None
     if stored is not None:
         return stored
-    panels = provider(user, year, scope)
+    value = compute()
     try:
-        cache.set(key, panels, PANELS_TTL)
+        cache.set(key, value, PANELS_TTL)
     except Exception:
-        logger.warning("cache unavailable for the dashboard", exc_info=True)
-    return panels
+        logger.warning("cache unavailable for counted figures", exc_info=True)
+    return value
+
+
+def cached_panels(provider, user, year: int, scope, version: int | None) -> list:
+    """provider(user, year, scope), from the cache when the counted data has not changed since."""
+    return cached_counts(f"{provider.__module__}.{provider.__qualname__}", lambda: provider(user, year, scope),
+                         user.pk, year, getattr(scope.street, "pk", ""), getattr(scope.unit, "pk", ""),
+                         version=version)
