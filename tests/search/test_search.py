@@ -55,6 +55,22 @@ def test_results_are_ranked_title_match_first():
     assert titles(search_for(user=w.officer, query="学位"), "proposals")[0] == "学位供给问题"
 
 
+def test_many_hits_are_counted_up_to_the_cap(client_for, monkeypatch):
+    from zhongyuan_cppcc.search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "PER_GROUP", 2)
+    w = world()
+    for n in range(5):
+        ProposalFactory(submitted=True, title=f"关于学位建设的建议{n}")
+    [group] = search_for(user=w.officer, query="学位")
+    assert (group.total, group.more, group.total_label, len(group.hits)) == (3, True, "3+", 2)
+    page = client_for(w.officer).get(reverse("search"), {"q": "学位"}).content.decode()
+    assert "共 3+ 条，显示最相关的 2 条" in page
+    [group] = search_for(user=w.officer, query="学位建设的建议4")
+    assert (group.total, group.more, group.total_label) == (1, False, "1")
+
+
 def test_handler_never_sees_another_units_proposal():
     w = world()
     ProposalFactory(assigned=True, title=XUEWEI, with_co_unit=False)

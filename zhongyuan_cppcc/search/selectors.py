@@ -12,6 +12,9 @@ from .models_registry import SHORT, short_needle_condition
 
 MAX_QUERY = 60
 PER_GROUP = 20
+# Hits are counted up to this many: a needle found in tens of thousands of rows ("zs") would otherwise count them
+# all on every search, and nobody pages through more than the best twenty anyway.
+COUNT_CAP = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PINYIN = re.compile(r"[a-z]+")
 
@@ -40,6 +43,16 @@ class Group:
     label: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    more: bool = False  # more hits than COUNT_CAP: `total` is the cap
+
+    def count(self, qs: QuerySet) -> None:
+        """Count the hits of `qs`, stopping after COUNT_CAP + 1."""
+        n = qs.order_by()[:COUNT_CAP + 1].count()
+        self.total, self.more = min(n, COUNT_CAP), n > COUNT_CAP
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total:,}+" if self.more else f"{self.total:,}"
 
 
 def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
@@ -77,7 +90,7 @@ def _proposals(user, query: str) -> Group:
     # Proposal numbers hold digits: only a query with a digit is looked for there.
     number = Q(number__icontains=query) if re.search(r"\d", query) else None
     qs = _titled(proposal_list_for(user=user), query, number)
-    group.total = qs.count()
+    group.count(qs)
     for p in qs.order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(p.title or str(p), reverse("proposals:proposal-detail", args=[p.pk]),
                               " · ".join(x for x in (p.number, p.get_status_display()) if x)))
@@ -89,7 +102,7 @@ def _reports(user, query: str) -> Group:
 
     group = Group("reports", _("Opinion reports"))
     qs = _titled(reports_visible_to(user=user), query)
-    group.total = qs.count()
+    group.count(qs)
     for r in qs.order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(r.title, r.get_absolute_url(), r.get_status_display()))
     return group
@@ -100,7 +113,7 @@ def _sessions(user, query: str) -> Group:
 
     group = Group("sessions", _("Consultation sessions"))
     qs = _titled(sessions_for(user=user), query)
-    group.total = qs.count()
+    group.count(qs)
     for s in qs.order_by("rank", "-date", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(s.title, s.get_absolute_url(),
                               " · ".join(x for x in (str(s.date), str(s.street or "")) if x)))
@@ -112,7 +125,7 @@ def _topics(user, query: str) -> Group:
 
     group = Group("topics", _("Consultation topics"))
     qs = _titled(topics_for(user=user), query)
-    group.total = qs.count()
+    group.count(qs)
     for t in qs.order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(t.title, t.get_absolute_url(),
                               " · ".join(x for x in (str(t.street), t.get_status_display()) if x)))
@@ -126,7 +139,7 @@ def _members(user, query: str) -> Group:
     qs = member_search(members_visible_to(user), query)
     qs = qs.annotate(rank=Case(When(name=query, then=Value(0)), When(name__startswith=query, then=Value(1)),
                                default=Value(2), output_field=IntegerField()))
-    group.total = qs.count()
+    group.count(qs)
     for m in qs.select_related("sector").order_by("rank", "name_pinyin", "pk")[:PER_GROUP]:
         group.hits.append(Hit(m.name, reverse("members:member-detail", args=[m.pk]), str(m.sector or "")))
     return group
