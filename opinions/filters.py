@@ -46,9 +46,18 @@ class ReportFilterSet(ListFilterSet):
         return qs.filter(pk__in=statistics.FIGURES_BY_KEY[value].reports(year).values("pk"))
 
 
+# The author's reports still in their hands: the home page's "drafts and reports returned" counter.
+REVISION_STATUSES = [Status.DRAFT, Status.RETURNED]
+
+
 class MyReportFilterSet(ListFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    stage = django_filters.ChoiceFilter(label=_("Stage"), method="by_stage",
+                                        choices=[("revision", _("Drafts and reports returned for revision"))])
 
     class Meta:
         model = OpinionReport
         fields: list[str] = []
+
+    def by_stage(self, qs, name, value):
+        return qs.filter(status__in=REVISION_STATUSES)

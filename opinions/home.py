@@ -8,6 +8,7 @@ from zhongyuan_cppcc.core.registry import HomeLink, HomeSection
 
 def home_sections(user) -> list[HomeSection]:
     from . import selectors
+    from .filters import REVISION_STATUSES
     from .models import OpinionReport
     from .workflow import Status
 
@@ -17,9 +18,10 @@ def home_sections(user) -> list[HomeSection]:
         mine_url = reverse("opinions:report-mine")
         sections.append(HomeSection(title=_("My opinion reports"), order=20, links=[
             HomeLink(label=_("Write a new opinion report"), url=reverse("opinions:report-create")),
-            HomeLink(label=_("Drafts and reports returned for revision"), url=mine_url,
-                     count=mine.filter(status__in=[Status.DRAFT, Status.RETURNED]).count()),
-            HomeLink(label=_("Adopted reports"), url=mine_url, count=mine.filter(status=Status.ADOPTED).count()),
+            HomeLink(label=_("Drafts and reports returned for revision"), url=f"{mine_url}?stage=revision",
+                     count=mine.filter(status__in=REVISION_STATUSES).count()),
+            HomeLink(label=_("Adopted reports"), url=f"{mine_url}?status={Status.ADOPTED}",
+                     count=mine.filter(status=Status.ADOPTED).count()),
             HomeLink(label=_("All my reports"), url=mine_url, count=mine.count()),
         ]))
     if user.has_perm("opinions.handle_reports"):

@@ -1,6 +1,6 @@
 """Reads that depend on who asks. Out-of-scope reports are 404, the same as missing ones."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from zhongyuan_cppcc.accounts.predicates import is_leader, is_opinion_officer
@@ -12,8 +12,12 @@ def opinion_reports_of(*, user) -> QuerySet[OpinionReport]:
     """The reports this user wrote or co-authored (drafts included)."""
     if not user.is_authenticated:
         return OpinionReport.objects.none()
-    return (OpinionReport.objects.filter(Q(author=user) | Q(co_authors__user=user)).distinct()
-            .order_by("-created_at", "-id"))
+    # One `pk IN (… UNION ALL …)` of two indexed look-ups: an OR across the co-author join needed DISTINCT over
+    # every column and scanned every report (200 ms per count at 300,000 reports, three counts per home page).
+    own = OpinionReport.objects.filter(author=user).order_by().values("pk").union(
+        OpinionReport.co_authors.through.objects.filter(member__user=user).order_by().values("opinionreport_id"),
+        all=True)
+    return OpinionReport.objects.filter(pk__in=own).order_by("-created_at", "-id")
 
 
 def reports_visible_to(*, user) -> QuerySet[OpinionReport]:

@@ -125,6 +125,7 @@ def _page_count(response) -> int:
 @pytest.mark.parametrize(("username", "labels"), [
     ("demo-handler", ["Being handled", "Overdue", "Assignments waiting for our answer", "All proposals of my unit"]),
     ("demo-member", ["My proposals and co-signings", "Invitations to co-sign", "Replies waiting for my rating"]),
+    ("demo-member", ["Drafts and reports returned for revision", "Adopted reports", "All my reports"]),
     ("demo-proposal-officer", ["Submitted, waiting for registration", "Registered, waiting for assignment",
                                "Overdue replies"]),
 ])
