@@ -55,9 +55,9 @@ def dashboard_panels(user, year: int, scope) -> list[Panel]:
                                              year__in=years).values("year")
                      .annotate(n=Count("pk")).order_by().values_list("year", "n"))
     now, before = figures[year], figures[year - 1]
+    breakdowns = selectors.registered_breakdowns(year=year, **where)
     by_month = Chart(title=_("Registered proposals by month of submission"), kind="bar", series=[_("Registered")],
-                     rows=[ChartRow(label, [n]) for label, n in
-                           month_rows(selectors.registered_breakdown(year=year, by="month", **where), year)])
+                     rows=[ChartRow(label, [n]) for label, n in month_rows(breakdowns["month"], year)])
     overview = Panel(title=_("Proposals %(year)s") % {"year": year}, order=10, filters=honoured, figures=[
         Figure(label=_("Submitted"), value=submitted.get(year, 0), previous=submitted.get(year - 1, 0),
                url=url(year=year)),
@@ -102,7 +102,7 @@ def dashboard_panels(user, year: int, scope) -> list[Panel]:
     ) if units else None
 
     def breakdown(by: str, model, name) -> list[ChartRow]:
-        counted = selectors.registered_breakdown(year=year, by=by, **where)
+        counted = breakdowns[by]
         rows = [ChartRow(name(obj), [counted[obj.pk]], url(year=year, stage="registered", **{by: obj.pk}))
                 for obj in model.objects.filter(pk__in=[k for k in counted if k is not None])]
         if counted.get(None):

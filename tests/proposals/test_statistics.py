@@ -74,3 +74,18 @@ def test_per_unit_table(w, year_of_proposals, django_assert_max_num_queries):
     assert lead.satisfaction_rate == pytest.approx(2 / 3)
     assert rows[w.co_unit.pk].co_handled == 4 and rows[w.co_unit.pk].registered == 0
     assert rows[w.other_unit.pk].reply_rate is None
+
+
+def test_the_breakdowns_come_from_one_query_and_each_adds_up_to_the_registered_figure(
+        w, year_of_proposals, django_assert_num_queries):
+    year = w.session.year
+    with django_assert_num_queries(1):
+        together = selectors.registered_breakdowns(year=year)
+    assert set(together) == set(selectors.BREAKDOWNS)
+    for by, counts in together.items():
+        assert sum(counts.values()) == 5, by
+        assert selectors.registered_breakdown(year=year, by=by) == counts
+    lead_street = year_of_proposals["closed"].lead_member.street_id
+    assert together["street"].get(lead_street, 0) >= 1
+    assert all(key is None or key.day == 1 for key in together["month"])
+    assert selectors.registered_breakdowns(year=year - 1) == {by: {} for by in selectors.BREAKDOWNS}
