@@ -182,6 +182,44 @@ def test_the_list_view_filters_pages_ids_first_and_decorates(people):
     assert context["page_obj"].number == 1 and len(context["rows"]) == 3
 
 
+def _counts(queries) -> int:
+    return sum(1 for q in queries if "COUNT(" in q["sql"].upper())
+
+
+@pytest.mark.django_db
+def test_a_lists_count_is_kept_until_the_counted_data_changes(people):
+    admin = make_user(username="count-admin", is_superuser=True)
+    with CaptureQueriesContext(connection) as first:
+        assert list_context(admin, "active=1")["page_obj"].paginator.count == 2
+    with CaptureQueriesContext(connection) as second:
+        assert list_context(admin, "active=1")["page_obj"].paginator.count == 2
+    assert _counts(first) == 1 and _counts(second) == 0
+    # Another filter is another count.
+    assert list_context(admin, "active=0")["page_obj"].paginator.count == 1
+    # A bulk update (no model signal) advances the data version: counted afresh.
+    User.objects.filter(username="bert").update(is_active=True)
+    with CaptureQueriesContext(connection) as third:
+        assert list_context(admin, "active=1")["page_obj"].paginator.count == 3
+    assert _counts(third) == 1
+
+
+@pytest.mark.django_db
+def test_a_count_reading_a_table_without_the_version_trigger_is_never_kept(people):
+    from zhongyuan_cppcc.lists.paging import cached_count
+    from zhongyuan_cppcc.notifications.models import Notification
+
+    anna = people["anna"]
+    Notification.objects.create(recipient=anna, kind="test", title="t", body="b")
+    direct = Notification.objects.filter(recipient=anna)
+    through = User.objects.filter(pk__in=Notification.objects.values("recipient_id"))
+    for qs in (direct, through):
+        with CaptureQueriesContext(connection) as queries:
+            assert cached_count(qs) == 1 and cached_count(qs) == 1
+        assert _counts(queries) == 2
+    Notification.objects.create(recipient=anna, kind="test", title="t2", body="b")
+    assert cached_count(direct) == 2
+
+
 @pytest.mark.django_db
 def test_the_list_view_refuses_without_the_permission(people):
     assert list_context(make_user(username="nobody"), "") == {}

@@ -11,15 +11,53 @@ hands Paginator a list that instead
   (`WHERE id = ANY(ARRAY(SELECT id … LIMIT n))`).
 
 The rows, their order and the number of queries are the same as paginating the queryset itself.
+
+The count of a long list is most of its SQL (counting 300,000 rows takes longer than reading a page of 25),
+and it is the same for every request until the data changes: `cached_count` keeps it in the dashboard's
+data-version cache, keyed by the count's own SQL (which holds the user's scope and filters), when every table
+that SQL reads carries the version trigger.
 """
 
+import hashlib
+import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+@lru_cache(maxsize=1)
+def _table_kinds() -> tuple[frozenset, frozenset]:
+    """(every model table, the tables whose writes advance the data version)."""
+    from django.apps import apps
+
+    from zhongyuan_cppcc.dashboard.cache import counted_tables
+
+    tables = frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
+    return tables, frozenset(counted_tables())
+
+
+def cached_count(queryset: QuerySet) -> int:
+    """`queryset.count()`, from the data-version cache when nothing it counts has changed since; counted afresh
+    when it reads a table whose writes do not advance the version (notifications, the audit log)."""
+    from zhongyuan_cppcc.dashboard.cache import cached_counts
+
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    tables, counted = _table_kinds()
+    read = {name for name in _QUOTED.findall(sql) if name in tables}
+    if not read or not read <= counted:
+        return queryset.count()
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+    return cached_counts("list-count", queryset.count, digest)
 
 
 class IdsFirst:
@@ -35,7 +73,7 @@ class IdsFirst:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._count_fn() if self._count_fn is not None else self.queryset.count()
+            self._count = self._count_fn() if self._count_fn is not None else cached_count(self.queryset)
         return self._count
 
     def __len__(self) -> int:
