@@ -65,6 +65,24 @@ def test_a_repeated_view_comes_from_the_cache_and_a_bulk_update_shows_at_once(le
         assert queries > warm_queries + 20
 
 
+def test_the_work_report_is_counted_once_until_the_counted_data_changes(leader):
+    def report_text() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = leader.get(reverse("work-report"), {"year": 2023})
+        assert response.status_code == 200
+        return response.context["text"], len(queries)
+
+    with time_machine.travel(NOW, tick=False):
+        text, cold = report_text()
+        assert "全年收集信息294条" in text
+        again, warm = report_text()
+        assert again == text and warm < cold - 10
+        report = statistics.collected(2023).order_by("pk").first()
+        type(report).objects.filter(pk=report.pk).update(submitted_at=report.submitted_at - timedelta(days=400))
+        changed, _queries = report_text()
+        assert "全年收集信息293条" in changed
+
+
 def test_raw_sql_and_group_changes_advance_the_version(leader):
     version = data_version()
     with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from zhongyuan_cppcc.pdf import pdf_response
 
+from .cache import cached_counts
 from .report_export import to_docx, to_pdf
 from .work_report import title_for, work_report
 
@@ -35,6 +36,11 @@ def _export(fmt: str, title: str, paragraphs: list[str]) -> HttpResponse:
     return response
 
 
+def report_for(year: int):
+    """The year's paragraphs, counted again only after a write to the counted data (the dashboard's cache)."""
+    return cached_counts("dashboard.work_report", lambda: work_report(year), year)
+
+
 class WorkReportView(PermissionRequiredMixin, TemplateView):
     permission_required = "dashboard.view"
     template_name = "dashboard/work_report.html"
@@ -46,7 +52,7 @@ class WorkReportView(PermissionRequiredMixin, TemplateView):
         if year is None:
             messages.error(request, _("The year must be a number between 2000 and 2100."))
             year = current
-        paragraphs = work_report(year)
+        paragraphs = report_for(year)
         fmt = request.GET.get("format")
         if fmt in ("docx", "pdf"):
             return _export(fmt, title_for(year), [p.text for p in paragraphs])
@@ -68,7 +74,7 @@ class WorkReportView(PermissionRequiredMixin, TemplateView):
             error = _("The text must not be empty and must be shorter than %(n)s characters.") % {"n": MAX_TEXT}
         if error:
             messages.error(request, error)
-            generated = work_report(year)
+            generated = report_for(year)
             return self.render_to_response(self.get_context_data(
                 year=year, paragraphs=generated, title=title, text=text[:MAX_TEXT],
                 years=range(timezone.localdate().year, 2021, -1)), status=400)
