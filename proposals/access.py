@@ -99,7 +99,8 @@ def own_q(user) -> Q:
                 .order_by().values("proposal_id"))
     merged = Proposal.objects.filter(merged_into__isnull=False).order_by()
     # Followed through a merge: the proposals the user's own (authored, led, co-signed) were merged into, one
-    # look-up per way of owning (an OR of the three scanned every proposal: 0.9 s per home page at 300,000).
+    # look-up per way of owning (an OR of the three scanned the merged proposals: 209 ms per use at 300,000
+    # proposals, against 0.5 ms for the three look-ups; a member's home page uses it three times).
     followed = [merged.filter(author=user).values("merged_into_id"),
                 merged.filter(lead_member__in=lead).values("merged_into_id"),
                 merged.filter(pk__in=accepted).values("merged_into_id")]
