@@ -34,9 +34,16 @@ PAST_OUTCOME_MIX = [("implemented", 70), ("kept", 12), ("implementing", 12), ("o
 CURRENT_OUTCOME_MIX = [("open", 40), ("implementing", 30), ("implemented", 22), ("kept", 8)]
 TOPIC_MIX = [("scheduled", 50), ("accepted", 20), ("proposed", 20), ("declined", 10)]
 TOPIC_SOURCES = ["resident", "member", "street", "community"]
+# What residents bring to a consultation room. Titles name the street and the topic, and their pinyin is computed
+# from the whole title as the app does on save, so that a search needle matches a realistic share of rows (one
+# topic in forty, not one in fourteen identical pinyin strings) and the plan check means what it would in use.
 TOPICS = ["小区消防安全", "楼道杂物堆积处理", "电动充电桩管理", "老旧小区电梯加装", "背街小巷环境整治",
           "社区养老服务", "小区停车难", "垃圾分类推进", "物业服务管理", "学校周边交通安全", "社区便民市场",
-          "健身场地建设", "雨污分流改造", "口袋公园建设"]
+          "健身场地建设", "雨污分流改造", "口袋公园建设", "共享单车停放", "外卖骑手权益保障", "社区食堂运营",
+          "二次供水设施更新", "夜市噪声扰民", "违章建筑拆除", "社区医院就诊", "幼儿园入园难", "菜市场摊位管理",
+          "老年人助浴服务", "燃气管道改造", "屋顶防水维修", "小区绿化补种", "道路井盖修复", "公交站点调整",
+          "流浪犬只管理", "楼顶光伏安装", "社区图书室开放", "残疾人无障碍通道", "高空抛物防范", "快递驿站设置",
+          "暖气不热问题", "广场舞噪声协调", "学生放学托管", "沿街商铺油烟", "小区门禁改造"]
 SUGGESTIONS = ["增设消防通道标识并定期巡查", "组织居民集中清理楼道杂物", "在小区内规划集中充电区域",
                "统筹推进老旧小区加装电梯", "完善背街小巷路灯和排水设施", "建设社区老年助餐点",
                "挖潜增设夜间共享停车位", "加强垃圾分类督导员配备", "建立物业服务评价机制"]
@@ -133,7 +140,7 @@ def build(ctx: SeedContext, *, sessions: int, outcomes: int, topics: int, projec
     first = date(FIRST_YEAR, 1, 1)
     last = today + timedelta(days=45)
     span = (last - first).days
-    pinyin_cache: dict[str, str] = {}
+    street_names = dict(streets)
     session_meta = []  # (kind, status, date, street_id) in insertion (= pk) order
 
     def session_rows():
@@ -152,10 +159,7 @@ def build(ctx: SeedContext, *, sessions: int, outcomes: int, topics: int, projec
             else:
                 room_id = district_room if rng.random() < 0.5 else None
                 venue = "" if room_id else "区政协机关会议室"
-            title = f"{TOPICS[n % len(TOPICS)]}协商（{n + 1}）"
-            base = TOPICS[n % len(TOPICS)]
-            if base not in pinyin_cache:
-                pinyin_cache[base] = text_pinyin(base + "协商")
+            title = f"{street_names.get(street_id, '')}{TOPICS[rng.randrange(len(TOPICS))]}协商（{n + 1}）"
             session_meta.append((kind, status, day, street_id))
             key = (kind, status)
             seeded.sessions[key] = seeded.sessions.get(key, 0) + 1
@@ -163,7 +167,7 @@ def build(ctx: SeedContext, *, sessions: int, outcomes: int, topics: int, projec
             held = status != "planned"
             yield (kind, title, street_id, room_id, venue, project_id, day, rng.randint(8, 40) if held else 0,
                    "区政协副主席、街道党工委书记", "、".join(rng.sample(UNITS, 2)),
-                   "会议围绕议题充分协商，形成意见建议。" if held else "", pinyin_cache[base], status, officer.pk,
+                   "会议围绕议题充分协商，形成意见建议。" if held else "", text_pinyin(title), status, officer.pk,
                    now, now)
 
     ctx.copy_rows("consultations_session", [
@@ -264,12 +268,10 @@ def build(ctx: SeedContext, *, sessions: int, outcomes: int, topics: int, projec
             if status == "scheduled" and session_id is None:
                 status = "accepted"
             source = TOPIC_SOURCES[n % len(TOPIC_SOURCES)]
-            base = TOPICS[n % len(TOPICS)]
-            if base not in pinyin_cache:
-                pinyin_cache[base] = text_pinyin(base)
+            title = f"{street_names[street_id]}{TOPICS[rng.randrange(len(TOPICS))]}（议题{n + 1}）"
             seeded.topics[status] = seeded.topics.get(status, 0) + 1
             member_id = rng.choice(all_members) if source == "member" else None
-            yield (f"{base}（议题{n + 1}）", "居民反映的问题。", pinyin_cache[base], source, street_id,
+            yield (title, "居民反映的问题。", text_pinyin(title), source, street_id,
                    "居民" if source == "resident" else "", "", member_id, status,
                    "不属于协商范围" if status == "declined" else "", session_id, now, now)
 
