@@ -148,8 +148,7 @@ def _ranking(user, query) -> Ranking:
 
     year = _year(query)
     form = RankingFilterForm(query or None)
-    members = selectors.member_list(user=user, filters=form.filters()).filter(
-        pk__in=selectors.eligible_members_for_year(year).values("pk"))
+    members = selectors.ranking_members(user=user, filters=form.filters(), year=year)
     grade = form.cleaned_data.get("grade") if form.is_valid() else ""
     return annual_ranking(year=year, members=members, grade=grade or None)
 

@@ -211,33 +211,41 @@ def annual_ranking(
         "street": Member.street.field.related_model._meta.db_table,
     }
     # The stored year scores (MemberYearScore, kept up to date by the ledger services) joined to the
-    # chosen members: no aggregation of the year's events per request.
+    # chosen members: no aggregation of the year's events per request. Ranks and grade counts are computed
+    # over narrow rows (id, pinyin, score); names, party, sector and street are joined to the page's rows
+    # only, not to all 25,000 members sorted for the ranks.
     score = "COALESCE(t.cents, 0)"
     sql = f"""
-WITH ranked AS (
-    SELECT m.id, m.name, m.name_pinyin, m.employer, m.is_standing_committee,
-           p.short_name AS party, s.name AS sector, COALESCE(st.name, '') AS street,
-           {score} AS cents,
-           RANK() OVER (ORDER BY {score} DESC) AS rank,
-           COUNT(*) OVER () AS total,
-           SUM(CASE WHEN {score} >= %s THEN 1 ELSE 0 END) OVER () AS n_excellent,
-           SUM(CASE WHEN {score} >= %s AND {score} < %s THEN 1 ELSE 0 END) OVER () AS n_good,
-           SUM(CASE WHEN {score} >= %s AND {score} < %s THEN 1 ELSE 0 END) OVER () AS n_competent
+WITH scored AS (
+    SELECT m.id, m.name_pinyin, {score} AS cents
     FROM {tables['member']} m
-    JOIN {tables['party']} p ON p.id = m.party_id
-    JOIN {tables['sector']} s ON s.id = m.sector_id
-    LEFT JOIN {tables['street']} st ON st.id = m.street_id
     LEFT JOIN {tables['score']} t ON t.member_id = m.id AND t.year = %s
     WHERE m.id IN ({member_sql})
+), ranked AS (
+    SELECT id, name_pinyin, cents,
+           RANK() OVER (ORDER BY cents DESC) AS rank,
+           COUNT(*) OVER () AS total,
+           SUM(CASE WHEN cents >= %s THEN 1 ELSE 0 END) OVER () AS n_excellent,
+           SUM(CASE WHEN cents >= %s AND cents < %s THEN 1 ELSE 0 END) OVER () AS n_good,
+           SUM(CASE WHEN cents >= %s AND cents < %s THEN 1 ELSE 0 END) OVER () AS n_competent
+    FROM scored
+), chosen AS (
+    SELECT id, name_pinyin, cents, rank, total, n_excellent, n_good, n_competent, COUNT(*) OVER () AS matching
+    FROM ranked
+    WHERE 1 = 1 {{grade_filter}} {{member_filter}}
+    ORDER BY cents DESC, name_pinyin, id
+    {{limit}}
 )
-SELECT id, name, name_pinyin, party, sector, street, employer, is_standing_committee, cents, rank,
-       total, n_excellent, n_good, n_competent, COUNT(*) OVER () AS matching
-FROM ranked
-WHERE 1 = 1 {{grade_filter}} {{member_filter}}
-ORDER BY cents DESC, name_pinyin, id
-{{limit}}"""
-    params: list = [*(_cents(v) for v in (thresholds.excellent, thresholds.good, thresholds.excellent,
-                                          thresholds.competent, thresholds.good)), year, *member_params]
+SELECT c.id, m.name, c.name_pinyin, p.short_name, s.name, COALESCE(st.name, ''), m.employer,
+       m.is_standing_committee, c.cents, c.rank, c.total, c.n_excellent, c.n_good, c.n_competent, c.matching
+FROM chosen c
+JOIN {tables['member']} m ON m.id = c.id
+JOIN {tables['party']} p ON p.id = m.party_id
+JOIN {tables['sector']} s ON s.id = m.sector_id
+LEFT JOIN {tables['street']} st ON st.id = m.street_id
+ORDER BY c.cents DESC, c.name_pinyin, c.id"""
+    params: list = [year, *member_params, *(_cents(v) for v in (
+        thresholds.excellent, thresholds.good, thresholds.excellent, thresholds.competent, thresholds.good))]
     grade_filter = ""
     if grade in Grade.LABELS:
         low, high = thresholds.bounds(grade)

@@ -142,7 +142,7 @@ def filter_members(qs: QuerySet[Member], filters: MemberFilters) -> QuerySet[Mem
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.serving_in:
-        qs = qs.filter(pk__in=eligible_members_for_year(filters.serving_in).values("pk"))
+        qs = qs.filter(serving_in(filters.serving_in))
     qs = qs.select_related("party", "sector", "street")
     if filters.q and connection.vendor == "postgresql":
         # A search narrows the list to a few thousand rows at most: sort those, rather than walk the
@@ -162,11 +162,23 @@ def member_detail(*, user, pk: int) -> Member:
     return get_object_or_404(qs, pk=pk)
 
 
+def serving_in(year: int) -> Q:
+    """The condition of eligible_members_for_year, to narrow another queryset of members without reading the
+    member table once more (a `pk__in` of the eligible members would)."""
+    terms = Term.objects.filter(starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1))
+    return Q(status=MemberStatus.SERVING,
+             pk__in=Member.terms.through.objects.filter(term__in=terms).values("member_id"))
+
+
+def ranking_members(*, user, filters: MemberFilters, year: int) -> QuerySet[Member]:
+    """The members of this user's annual ranking of `year` (page and export): the member list, filtered,
+    narrowed to the members evaluated for the year."""
+    return member_list(user=user, filters=filters).filter(serving_in(year))
+
+
 def eligible_members_for_year(year: int) -> QuerySet[Member]:
     """Members evaluated for a year: serving, and in a term that overlaps the year."""
-    terms = Term.objects.filter(starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1))
-    return Member.objects.filter(status=MemberStatus.SERVING,
-                                 pk__in=Member.terms.through.objects.filter(term__in=terms).values("member_id"))
+    return Member.objects.filter(serving_in(year))
 
 
 def eligible_member_ids(year: int) -> list[int]:

@@ -38,8 +38,7 @@ class RankingView(FilteredListView):
 
     def get_base_queryset(self):
         self.year = _year_from(self.request, default=selectors.default_year())
-        return selectors.member_list(user=self.request.user, filters=MemberFilters()).filter(
-            pk__in=selectors.eligible_members_for_year(self.year).values("pk"))
+        return selectors.ranking_members(user=self.request.user, filters=MemberFilters(), year=self.year)
 
     def get_paginate_by(self, queryset) -> int:
         return self.per_page
