@@ -17,6 +17,7 @@ from django.utils import timezone
 from members.models import HandlingUnit
 from zhongyuan_cppcc.core.masking import mask_text
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.history import RecentHistory, recent_steps
 
 from . import access, similarity
 from . import parameters as p
@@ -402,9 +403,8 @@ PUBLIC_VERBS = frozenset({Verb.SUBMIT, Verb.REGISTER, Verb.ASSIGN, Verb.REASSIGN
                           Verb.REHANDLE, Verb.CLOSE, Verb.MERGE})
 
 
-def timeline_for(*, user, proposal: Proposal) -> list[TimelineEntry]:
-    """The proposal's history as the viewer may see it, oldest first (one query, whatever its length).
-    Never shows who rated: rating steps have no actor."""
+def _timeline_changes(*, user, proposal: Proposal):
+    """The proposal's steps the viewer may see, oldest first, and whether they may see who and why."""
     internal = rules.has_perm("proposals.view_internal_proposal", user, proposal)
     related = rules.has_perm("proposals.view_contact_details_proposal", user, proposal)
     qs = StatusChange.objects.filter(proposal=proposal).select_related("actor").order_by("at", "pk")
@@ -412,14 +412,30 @@ def timeline_for(*, user, proposal: Proposal) -> list[TimelineEntry]:
         qs = qs.exclude(verb__in=INTERNAL_VERBS)
     if not related:
         qs = qs.filter(verb__in=PUBLIC_VERBS)
-    entries = []
-    for change in qs:
-        entries.append(TimelineEntry(
-            at=change.at, verb=change.verb, verb_label=str(Verb(change.verb).label) if change.verb in Verb.values
-            else change.verb, from_status=change.from_status, to_status=change.to_status,
-            actor=str(change.actor) if (change.actor and related) else "",
-            note=change.note if related else ""))
-    return entries
+    return qs, related
+
+
+def _timeline_entry(change: StatusChange, related: bool) -> TimelineEntry:
+    return TimelineEntry(
+        at=change.at, verb=change.verb, verb_label=str(Verb(change.verb).label) if change.verb in Verb.values
+        else change.verb, from_status=change.from_status, to_status=change.to_status,
+        actor=str(change.actor) if (change.actor and related) else "",
+        note=change.note if related else "")
+
+
+def timeline_for(*, user, proposal: Proposal) -> list[TimelineEntry]:
+    """The proposal's history as the viewer may see it, oldest first (one query, whatever its length).
+    Never shows who rated: rating steps have no actor."""
+    qs, related = _timeline_changes(user=user, proposal=proposal)
+    return [_timeline_entry(change, related) for change in qs]
+
+
+def recent_timeline_for(*, user, proposal: Proposal, whole: bool = False) -> RecentHistory:
+    """timeline_for's latest steps for the detail page (workflow.history): rows are TimelineEntry."""
+    qs, related = _timeline_changes(user=user, proposal=proposal)
+    history = recent_steps(qs, whole=whole)
+    history.rows = [_timeline_entry(change, related) for change in history.rows]
+    return history
 
 
 def attachments_for(*, user, proposal: Proposal) -> list[Attachment]:

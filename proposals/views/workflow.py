@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.workflow.history import wants_whole_history
 from zhongyuan_cppcc.workflow.views import Action, available_actions, run_service
 
 from .. import deadlines, selectors, services
@@ -399,7 +400,8 @@ def _render_detail(request, proposal: Proposal, *, failed: tuple | None = None, 
         "replies": selectors.replies_for(user=user, proposal=proposal),
         "ratings": selectors.ratings_for(user=user, proposal=proposal),
         "quality_ratings": quality,
-        "timeline": selectors.timeline_for(user=user, proposal=proposal),
+        "timeline": selectors.recent_timeline_for(user=user, proposal=proposal,
+                                                  whole=wants_whole_history(request)),
         "attachments": selectors.attachments_for(user=user, proposal=proposal),
         "actions": actions,
         "action_forms": _action_forms(request, proposal, my_assignments, failed),

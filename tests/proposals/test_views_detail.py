@@ -1,6 +1,7 @@
 """The detail page: what each viewer sees, deadlines, secrecy of ratings and drafts, and a query count that
 does not grow with the history."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals import services
+from proposals import selectors, services
 from proposals.models import ContactedAnswer, ContactMethod, Satisfaction
 from proposals.workflow import Status
 
@@ -210,6 +211,45 @@ def _count(client, proposal) -> int:
         response = detail(client, proposal)
     assert response.status_code == 200
     return len(ctx.captured_queries)
+
+
+def _timeline_items(html: str) -> list[str]:
+    section = html.split('data-testid="timeline"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li class="mb-2"><time datetime="[^"]+">([^<]+)</time> ([^<·]+)', section)
+
+
+def test_a_long_timeline_shows_its_latest_steps_and_links_to_the_whole(w, client_for, monkeypatch):
+    from zhongyuan_cppcc.workflow import history
+
+    p = _long_history(w)
+    steps = list(p.status_changes.order_by("at", "pk"))
+    monkeypatch.setattr(history, "RECENT_STEPS", 10)
+    client = client_for(w.officer)
+    html = detail(client, p).content.decode()
+    shown = _timeline_items(html)
+    assert len(shown) == 10 and len(steps) > 20
+    # The latest ten, oldest first, like the whole history.
+    latest = [timezone.localtime(s.at).strftime("%Y-%m-%d %H:%M") for s in steps[-10:]]
+    assert [at for at, _verb in shown] == latest
+    assert f"较早的 {len(steps) - 10} 步未显示" in html and 'href="?history=all#h-timeline"' in html
+    whole = client.get(reverse("proposals:proposal-detail", args=[p.pk]) + "?history=all").content.decode()
+    assert len(_timeline_items(whole)) == len(steps) and "步未显示" not in whole
+    # A history no longer than the limit says nothing about hidden steps.
+    short = _short_history(w)
+    html = detail(client, short).content.decode()
+    assert len(_timeline_items(html)) == short.status_changes.count() <= 10 and "步未显示" not in html
+
+
+def test_the_hidden_count_respects_what_the_viewer_may_see(w, client_for, monkeypatch):
+    """The author does not see the units' internal steps: the hidden number counts only steps they could open."""
+    from zhongyuan_cppcc.workflow import history
+
+    p = _long_history(w)
+    monkeypatch.setattr(history, "RECENT_STEPS", 3)
+    everything = selectors.timeline_for(user=p.author, proposal=p)
+    recent = selectors.recent_timeline_for(user=p.author, proposal=p)
+    assert recent.rows == everything[-3:] and recent.hidden == len(everything) - 3
+    assert len(everything) < p.status_changes.count()
 
 
 @pytest.mark.parametrize("who", ["officer", "leader", "lead_handler", "co_handler", "author", "cosigner"])
