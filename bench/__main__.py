@@ -119,7 +119,11 @@ def main() -> int:
         env["BENCH_PROFILE_DIR"] = str(profile_dir)
     if args.load:
         return load_mode(args, env)
-    with gunicorn_server(env) as port:
+    from .load import private_redis, service_env
+
+    # As deployed with more than one web process (docs/deploy.md): the cache every gunicorn worker shares is
+    # Redis, here a private one, so a count cached by one worker serves the next request on the other.
+    with private_redis() as redis, gunicorn_server(service_env(env, redis)) as port:
         probe = MeasureContext(args.scale, port, hello={})
         hello_stats = probe.sample("/bench/hello/", "bench-hello", 50)
         hello_load = probe.throughput("/bench/hello/", "bench-hello")
