@@ -162,12 +162,11 @@ def measure(ctx: MeasureContext) -> None:
             for name in indexes:
                 used.setdefault(_table_of(name), set()).add(name)
             scans = [t for t in scans if counts.get(t)]
-            if any(counts[t] >= SMALL_TABLE for t in scans):
-                seq.update(scans)
-                continue
-            if scans:
+            seq.update(t for t in scans if counts[t] >= SMALL_TABLE)
+            small_scans = [t for t in scans if counts[t] < SMALL_TABLE]
+            if small_scans:
                 forced, _still = plan_indexes(sql, params, seqscan=False)
-                for table in scans:
+                for table in small_scans:
                     names = sorted({n for n in forced if _table_of(n) == table})
                     if names:
                         small[table] = names

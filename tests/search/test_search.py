@@ -119,6 +119,33 @@ def test_consultation_sessions_and_topics_of_the_officers_street_only():
     assert titles(search_for(user=leader, query="xuewei"), "topics") == ["学位配套议题"]
 
 
+def test_the_hits_are_read_without_the_lists_joins(django_assert_max_num_queries):
+    """The best twenty of each module are read with only what a hit shows: no join of the sessions, members or
+    units that the lists' scoped querysets carry (PostgreSQL joined them to every match before the LIMIT)."""
+    from django.test.utils import CaptureQueriesContext
+
+    streets = list(Street.objects.order_by("order")[:1])
+    officer = make_user("consultation_officer")
+    session = consultation_services.session_create(actor=officer, kind="grassroots", title="学位配套协商",
+                                                   street=streets[0], venue="社区活动室", date=date(2025, 6, 10))
+    Topic.objects.create(title="学位配套议题", source="resident", street=streets[0], session=session)
+    ProposalFactory(title=XUEWEI, submitted=True)
+    leader = make_user("leader")
+    with CaptureQueriesContext(connection) as captured:
+        groups = search_for(user=leader, query="xuewei")
+    assert titles(groups, "topics") == ["学位配套议题"] and titles(groups, "sessions") == ["学位配套协商"]
+    assert titles(groups, "proposals") == [XUEWEI]
+    hits = [q["sql"] for q in captured.captured_queries if "LIMIT 20" in q["sql"] and "COUNT(" not in q["sql"]]
+    by_table = {table: [sql for sql in hits if sql.startswith(f'SELECT "{table}"."id"')]
+                for table in ("consultations_topic", "consultations_session", "proposals_proposal")}
+    assert all(len(found) == 1 for found in by_table.values()), hits
+    topic_sql, session_sql, proposal_sql = (by_table[t][0] for t in by_table)
+    assert '"consultations_session"' not in topic_sql and '"members_member"' not in topic_sql
+    assert '"members_street"' in topic_sql and '"members_street"' in session_sql
+    assert '"consultations_room"' not in session_sql
+    assert 'FROM "proposals_proposal" WHERE' in proposal_sql, proposal_sql
+
+
 @pytest.mark.parametrize("query", ["", "   ", "%", "_", "'; drop table x;--", "\x00学位", "a" * 5000, "<script>",
                                    "学" * 300, "x", "||"])
 def test_no_error_for_any_input(query):

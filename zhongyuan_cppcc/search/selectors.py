@@ -83,6 +83,13 @@ def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
     return qs.filter(condition).annotate(rank=Case(*ranks, default=Value(1), output_field=IntegerField()))
 
 
+def _shown(qs: QuerySet, *related: str) -> QuerySet:
+    """The hits' rows with only the relations a hit shows: the lists' scoped querysets join everything their
+    tables show, and PostgreSQL joined those tables for every match before keeping the best twenty (all
+    50,000 sessions read to show twenty topics)."""
+    return qs.select_related(None).select_related(*related) if related else qs.select_related(None)
+
+
 def _proposals(user, query: str) -> Group:
     from proposals.selectors import proposal_list_for
 
@@ -91,7 +98,7 @@ def _proposals(user, query: str) -> Group:
     number = Q(number__icontains=query) if re.search(r"\d", query) else None
     qs = _titled(proposal_list_for(user=user), query, number)
     group.count(qs)
-    for p in qs.order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
+    for p in _shown(qs).order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(p.title or str(p), reverse("proposals:proposal-detail", args=[p.pk]),
                               " · ".join(x for x in (p.number, p.get_status_display()) if x)))
     return group
@@ -103,7 +110,7 @@ def _reports(user, query: str) -> Group:
     group = Group("reports", _("Opinion reports"))
     qs = _titled(reports_visible_to(user=user), query)
     group.count(qs)
-    for r in qs.order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
+    for r in _shown(qs).order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(r.title, r.get_absolute_url(), r.get_status_display()))
     return group
 
@@ -114,7 +121,7 @@ def _sessions(user, query: str) -> Group:
     group = Group("sessions", _("Consultation sessions"))
     qs = _titled(sessions_for(user=user), query)
     group.count(qs)
-    for s in qs.order_by("rank", "-date", "-pk")[:PER_GROUP]:
+    for s in _shown(qs, "street").order_by("rank", "-date", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(s.title, s.get_absolute_url(),
                               " · ".join(x for x in (str(s.date), str(s.street or "")) if x)))
     return group
@@ -126,7 +133,7 @@ def _topics(user, query: str) -> Group:
     group = Group("topics", _("Consultation topics"))
     qs = _titled(topics_for(user=user), query)
     group.count(qs)
-    for t in qs.order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
+    for t in _shown(qs, "street").order_by("rank", "-created_at", "-pk")[:PER_GROUP]:
         group.hits.append(Hit(t.title, t.get_absolute_url(),
                               " · ".join(x for x in (str(t.street), t.get_status_display()) if x)))
     return group
