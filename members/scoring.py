@@ -21,6 +21,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from zhongyuan_cppcc.core.parameters import get_parameters
+from zhongyuan_cppcc.lists.paging import cached_by_sql, tables_in
 
 from .models import LedgerEvent, LedgerKind, LedgerRule, Member, MemberYearScore
 
@@ -265,7 +266,10 @@ ORDER BY c.cents DESC, c.name_pinyin, c.id"""
         params += [limit, offset]
     sql = sql.replace("{grade_filter}", grade_filter).replace("{member_filter}", member_filter)
     sql = sql.replace("{limit}", limit_sql)
-    records = _run_aggregate(sql, params)
+    # Ranks move only when a score, a member or a threshold does: the rows come from the data-version cache
+    # while none of the tables read has changed (lists.paging.cached_by_sql).
+    records = cached_by_sql("ranking", lambda: _run_aggregate(sql, params), db=members.db, sql=sql,
+                            params=params, reads=set(tables.values()) | tables_in(member_sql))
     rows: list[RankedMember] = []
     total = matching = 0
     counts = {g: 0 for g in Grade.ORDER}

@@ -155,3 +155,29 @@ def test_member_record_page_queries_are_few_and_constant(client_for, officer, te
         with django_assert_max_num_queries(15):
             response = client.get(url)
         assert response.status_code == 200 and response.context["live_events"] >= count
+
+
+@pytest.mark.django_db
+def test_the_ranking_is_read_once_until_a_score_changes(officer, term):
+    """The ranking's rows come from the data-version cache (lists.paging.cached_by_sql): a second view runs no
+    ranking query, and a ledger write (which moves the stored scores) ranks afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a, b = MemberFactory(), MemberFactory()
+    services.ledger_record_event(member=a, kind="proposal", subkind="lead", date=D23, actor=officer)
+
+    def ranked():
+        with CaptureQueriesContext(connection) as queries:
+            rows = annual_ranking(year=2023, members=Member.objects.all()).rows
+        return [(r.id, r.score, r.rank) for r in rows], sum("RANK() OVER" in q["sql"] for q in queries)
+
+    first, ran = ranked()
+    assert ran == 1 and first[0][0] == a.pk
+    again, ran = ranked()
+    assert ran == 0 and again == first
+    for day in (1, 2, 3):
+        services.ledger_record_single(member=b, kind="study", subkind="session", date=date(2023, 2, day),
+                                      actor=officer)
+    after, ran = ranked()
+    assert ran == 1 and after[0] == (b.pk, Decimal("6"), 1) and after[1][0] == a.pk

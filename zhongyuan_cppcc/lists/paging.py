@@ -43,21 +43,34 @@ def _table_kinds() -> tuple[frozenset, frozenset]:
     return tables, frozenset(counted_tables())
 
 
+def tables_in(sql: str) -> set[str]:
+    """The model tables a statement the ORM wrote names (quoted identifiers)."""
+    tables, _counted = _table_kinds()
+    return {name for name in _QUOTED.findall(sql) if name in tables}
+
+
+def cached_by_sql(name: str, compute: Callable, *, db: str, sql: str, params, reads: set[str]):
+    """compute() (the result of `sql`), from the data-version cache when every table in `reads` advances the
+    version and none has changed since it was stored; computed afresh otherwise. The key is the statement
+    with its parameters, so the user's scope and filters are part of it."""
+    from zhongyuan_cppcc.dashboard.cache import cached_counts
+
+    _tables, counted = _table_kinds()
+    if not reads or not reads <= counted:
+        return compute()
+    digest = hashlib.sha256(repr((db, sql, list(params))).encode()).hexdigest()
+    return cached_counts(name, compute, digest)
+
+
 def cached_count(queryset: QuerySet) -> int:
     """`queryset.count()`, from the data-version cache when nothing it counts has changed since; counted afresh
     when it reads a table whose writes do not advance the version (notifications, the audit log)."""
-    from zhongyuan_cppcc.dashboard.cache import cached_counts
-
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
         return 0
-    tables, counted = _table_kinds()
-    read = {name for name in _QUOTED.findall(sql) if name in tables}
-    if not read or not read <= counted:
-        return queryset.count()
-    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
-    return cached_counts("list-count", queryset.count, digest)
+    return cached_by_sql("list-count", queryset.count, db=queryset.db, sql=sql, params=params,
+                         reads=tables_in(sql))
 
 
 class IdsFirst:
