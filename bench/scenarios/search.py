@@ -154,7 +154,7 @@ def measure(ctx: MeasureContext) -> None:
     # cheaper than a bitmap of a few thousand matches); such a table passes only if, with sequential scans priced
     # out, a search index answers its filter, and the detail says so. A large table read sequentially fails.
     for kind, query in QUERIES:
-        used, seq, small = {}, set(), {}
+        used, seq, small, small_seen = {}, set(), {}, set()
         for sql, params in _queries_of(lambda q=query: search_for(user=leader, query=q)):
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
@@ -165,13 +165,15 @@ def measure(ctx: MeasureContext) -> None:
             seq.update(t for t in scans if counts[t] >= SMALL_TABLE)
             small_scans = [t for t in scans if counts[t] < SMALL_TABLE]
             if small_scans:
+                small_seen.update(small_scans)
                 forced, _still = plan_indexes(sql, params, seqscan=False)
                 for table in small_scans:
-                    names = sorted({n for n in forced if _table_of(n) == table})
+                    names = {n for n in forced if _table_of(n) == table}
                     if names:
-                        small[table] = names
-                    else:
-                        seq.add(table)
+                        small[table] = sorted(set(small.get(table, [])) | names)
+        # A small table passes when some statement of the search (the count, the hits) reached it through a
+        # search index once sequential scans were priced out: the index answers the filter.
+        seq.update(small_seen - set(small))
         parts = [f"{t}: {', '.join(sorted(used[t]))}" for t in TABLES if t in used]
         parts += [f"{t} ({counts[t]:,} rows): sequential scan preferred by the planner, "
                   f"{', '.join(small[t])} when priced out" for t in TABLES if t in small]
