@@ -53,6 +53,20 @@ def test_plan_indexes_names_the_trigram_index(data):
     assert indexes == [] and seq == ["opinions_opinionreport"]
 
 
+def test_a_sequential_scan_stopped_by_a_limit_is_told_apart(data):
+    """The capped count (LIMIT 1001, no sort) may read a common needle's rows sequentially and stop at the cap;
+    a scan under a sort reads the whole table whatever the LIMIT."""
+    capped = ("SELECT COUNT(*) FROM (SELECT id FROM opinions_opinionreport WHERE situation LIKE %s LIMIT 1001) s")
+    bounded: list[str] = []
+    assert scenario.plan_indexes(capped, ["%电梯%"], bounded=bounded) == ([], []) and \
+        bounded == ["opinions_opinionreport"]
+    assert scenario.plan_indexes(capped, ["%电梯%"]) == ([], ["opinions_opinionreport"])
+    sorted_sql = "SELECT id FROM opinions_opinionreport WHERE situation LIKE %s ORDER BY title LIMIT 5"
+    bounded = []
+    assert scenario.plan_indexes(sorted_sql, ["%电梯%"], bounded=bounded) == ([], ["opinions_opinionreport"])
+    assert bounded == []
+
+
 def test_measure_produces_its_rows(data, settings):
     ctx_seed = SeedContext("small")
     scenario.seed(ctx_seed)
