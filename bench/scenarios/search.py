@@ -168,12 +168,13 @@ def measure(ctx: MeasureContext) -> None:
                 continue
             bounded: list[str] = []
             indexes, scans = plan_indexes(sql, params, bounded=bounded)
-            stopped.update(bounded)
             for name in indexes:
                 used.setdefault(_table_of(name), set()).add(name)
             scans = [t for t in scans if counts.get(t)]
+            bounded = [t for t in bounded if counts.get(t)]
             seq.update(t for t in scans if counts[t] >= SMALL_TABLE)
-            small_scans = [t for t in scans if counts[t] < SMALL_TABLE]
+            stopped.update(t for t in bounded if counts[t] >= SMALL_TABLE)
+            small_scans = [t for t in scans + bounded if counts[t] < SMALL_TABLE]
             if small_scans:
                 small_seen.update(small_scans)
                 forced, _still = plan_indexes(sql, params, seqscan=False)
