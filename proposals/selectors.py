@@ -609,19 +609,15 @@ def satisfaction_by_year(*, years: list[int], street=None, unit=None) -> dict[in
 BREAKDOWNS = ("month", "street", "party", "sector")
 
 
-def _breakdown_keys() -> dict:
-    from django.db.models.functions import Coalesce, TruncMonth
-
-    return {"month": TruncMonth(Coalesce("submitted_at", "registered_at")), "street": F("lead_member__street"),
-            "party": proposer_party(), "sector": proposer_sector()}
-
-
 def registered_breakdowns(*, year: int, by: tuple[str, ...] = BREAKDOWNS, street=None, unit=None) -> dict[str, dict]:
     """{breakdown: counts} of the year's registered proposals per month of submission (`"month"`, keys are the
     first day of the month, None for none), per lead proposer's street, per party or per sector (keys are primary
     keys, None for none). One GROUP BY over every asked key at once, summed here: one pass over the year's
     proposals instead of one per chart. Each breakdown's counts add up to the year's registered figure."""
-    keys = _breakdown_keys()
+    from django.db.models.functions import Coalesce, TruncMonth
+
+    keys = {"month": TruncMonth(Coalesce("submitted_at", "registered_at")), "street": F("lead_member__street"),
+            "party": proposer_party(), "sector": proposer_sector()}
     rows = (_registered().filter(dashboard_q(street=street, unit=unit), year=year).order_by()
             .annotate(**{f"by_{name}": keys[name] for name in by}).values(*(f"by_{name}" for name in by))
             .annotate(n=Count("pk")))
@@ -634,11 +630,6 @@ def registered_breakdowns(*, year: int, by: tuple[str, ...] = BREAKDOWNS, street
             counts = result[name]
             counts[key] = counts.get(key, 0) + row["n"]
     return result
-
-
-def registered_breakdown(*, year: int, by: str, street=None, unit=None) -> dict:
-    """One of registered_breakdowns (the officer list's `stage=registered` filter applies the same keys)."""
-    return registered_breakdowns(year=year, by=(by,), street=street, unit=unit)[by]
 
 
 @dataclass

@@ -84,7 +84,7 @@ def test_the_breakdowns_come_from_one_query_and_each_adds_up_to_the_registered_f
     assert set(together) == set(selectors.BREAKDOWNS)
     for by, counts in together.items():
         assert sum(counts.values()) == 5, by
-        assert selectors.registered_breakdown(year=year, by=by) == counts
+        assert selectors.registered_breakdowns(year=year, by=(by,))[by] == counts
     lead_street = year_of_proposals["closed"].lead_member.street_id
     assert together["street"].get(lead_street, 0) >= 1
     assert all(key is None or key.day == 1 for key in together["month"])
