@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Street
-from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet, YesNoFilter
+from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet, TextFilter, YesNoFilter
 
 from .models import Outcome, Room, RoomLevel, Session, SessionKind, SupervisionProject, Topic, TopicSource
 from .workflow import OPEN_OUTCOME_STATUSES, OutcomeStatus, SessionStatus, TopicStatus
@@ -24,7 +24,7 @@ def _streets(request):
 
 
 class SessionFilterSet(ListFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+    q = TextFilter(label=_("Search"), fields=("title", "venue"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SessionKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SessionStatus.choices)
     street = django_filters.ModelChoiceFilter(label=_("Street"), queryset=_streets)
@@ -34,12 +34,9 @@ class SessionFilterSet(ListFilterSet):
         model = Session
         fields = []
 
-    def search(self, qs, name, value):
-        return qs.filter(Q(title__icontains=value) | Q(venue__icontains=value)) if value else qs
-
 
 class OutcomeFilterSet(ListFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+    q = TextFilter(label=_("Search"), fields=("text", "responsible"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OutcomeStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), field_name="session__kind", choices=SessionKind.choices)
     street = django_filters.ModelChoiceFilter(label=_("Street"), field_name="session__street", queryset=_streets)
@@ -52,9 +49,6 @@ class OutcomeFilterSet(ListFilterSet):
         model = Outcome
         fields = []
 
-    def search(self, qs, name, value):
-        return qs.filter(Q(text__icontains=value) | Q(responsible__icontains=value)) if value else qs
-
     def due_soon_filter(self, qs, name, flag: bool):
         today = timezone.localdate()
         soon = Q(status__in=OPEN_OUTCOME_STATUSES, due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
@@ -66,7 +60,7 @@ class OutcomeFilterSet(ListFilterSet):
 
 
 class TopicFilterSet(ListFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains", max_length=100)
+    q = TextFilter(label=_("Search"), field_name="title")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=TopicStatus.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=TopicSource.choices)
     street = django_filters.ModelChoiceFilter(label=_("Street"), queryset=_streets)
@@ -88,7 +82,7 @@ class RoomFilterSet(ListFilterSet):
 
 
 class ProjectFilterSet(ListFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains", max_length=100)
+    q = TextFilter(label=_("Search"), field_name="name")
     street = django_filters.ModelChoiceFilter(label=_("Street"), queryset=_streets)
     year = IntegerFilter(label=_("Visited in"), method="visited_in", min_value=2000, max_value=2100)
 

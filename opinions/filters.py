@@ -1,11 +1,10 @@
 """The opinion lists' filters (django-filter through the shared ListFilterSet)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Sector, Street
-from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet
+from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet, TextFilter
 
 from . import statistics
 from .models import Category, OpinionReport
@@ -17,7 +16,7 @@ SUBMITTED_STATUSES = [(value, label) for value, label in Status.choices if value
 class ReportFilterSet(ListFilterSet):
     """The office's list. With `figure` and `year` the list is exactly the reports a statistic counted."""
 
-    q = django_filters.CharFilter(label=_("Title or author"), method="search", max_length=100)
+    q = TextFilter(label=_("Title or author"), fields=("title", "adopted_title", "author__full_name"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SUBMITTED_STATUSES)
     year = IntegerFilter(label=_("Year"), method="by_year", min_value=2000, max_value=2100)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
@@ -29,10 +28,6 @@ class ReportFilterSet(ListFilterSet):
     class Meta:
         model = OpinionReport
         fields: list[str] = []
-
-    def search(self, qs, name, value):
-        return qs.filter(Q(title__icontains=value) | Q(adopted_title__icontains=value)
-                         | Q(author__full_name__icontains=value))
 
     def by_year(self, qs, name, value):
         if self.form.cleaned_data.get("figure"):

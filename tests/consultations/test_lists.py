@@ -26,9 +26,12 @@ def test_session_list_filters_and_bad_values(world, client_for):
     url = reverse("consultations:session-list")
     assert [s.title for s in client.get(url, {"year": "2024"}).context["rows"]] == ["消防安全协商"]
     assert [s.title for s in client.get(url, {"q": "电梯"}).context["rows"]] == ["电梯加装协商"]
+    assert len(client.get(url, {"q": "社区活动"}).context["rows"]) == 2  # the venue too
+    make_session(world.officer_a, street=world.street_a, title="Wi-Fi 覆盖协商", venue="线上")
+    assert [s.title for s in client.get(url, {"q": "wi-fi"}).context["rows"]] == ["Wi-Fi 覆盖协商"]
     assert not client.get(url, {"kind": SessionKind.STANDING}).context["rows"]
     response = client.get(url, {"year": "abc", "kind": "nonsense", "street": "999999", "page": "x"})
-    assert response.status_code == 200 and len(response.context["rows"]) == 2
+    assert response.status_code == 200 and len(response.context["rows"]) == 3
     assert response.context["filter_error"]
 
 

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from tests.factories import make_user
 from zhongyuan_cppcc.exports import excel
 from zhongyuan_cppcc.exports.excel import Column, chunks, text_cell, write_xlsx, xlsx_bytes
-from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet, YesNoFilter
+from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet, TextFilter, YesNoFilter, text_contains
 from zhongyuan_cppcc.lists.paging import parse_page, parse_per_page
 from zhongyuan_cppcc.lists.views import FilteredListView, filter_params, query_string
 
@@ -94,6 +94,26 @@ def test_filters_apply_and_yes_no_means_true_false_or_all(people):
     fs = UserFilterSet(QueryDict("active=1&pk_at_least=0"))
     assert fs.as_dict() == {"active": "1", "pk_at_least": 0} and fs.error_message == ""
     assert fs.form.fields["active"].choices[0] == ("", "全部")
+
+
+class NameFilterSet(ListFilterSet):
+    q = TextFilter(label="Name", fields=("username", "full_name"))
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+
+@pytest.mark.django_db
+def test_a_text_filter_matches_chinese_exactly_and_latin_letters_in_either_case(people):
+    make_user(username="dora", full_name="王消防")
+    assert names(NameFilterSet(QueryDict("q=AN")).qs) == {"anna"}
+    assert set(NameFilterSet(QueryDict("q=消防")).qs.values_list("username", flat=True)) == {"dora"}
+    assert names(NameFilterSet(QueryDict("q=%20%20")).qs) == {"anna", "bert", "carl"}  # blank: no filter
+    # Chinese text is compared as it is: a plain LIKE that a trigram index answers, no UPPER() of every row.
+    chinese = str(User.objects.filter(text_contains("消防", "username", "full_name")).query)
+    assert "UPPER" not in chinese and chinese.count("LIKE") == 2
+    assert "UPPER" in str(User.objects.filter(text_contains("An", "username")).query)
 
 
 @pytest.mark.django_db

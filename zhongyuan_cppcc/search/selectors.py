@@ -8,6 +8,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongyuan_cppcc.lists.filters import has_case
+
 from .models_registry import SHORT, short_needle_condition
 
 MAX_QUERY = 60
@@ -72,7 +74,7 @@ def _titled(qs: QuerySet, query: str, extra: Q | None = None) -> QuerySet:
     else:
         # Without Latin letters case does not matter: a plain LIKE, which the trigram index answers
         # (PostgreSQL's ILIKE through UPPER() would not use it).
-        caseless = not re.search(r"[A-Za-z]", query)
+        caseless = not has_case(query)
         contains, startswith = ("title__contains", "title__startswith") if caseless else \
             ("title__icontains", "title__istartswith")
         qs, short = short_needle_condition(qs, query, column="title", lower=not caseless)
