@@ -1,12 +1,27 @@
 """factory_boy factories shared by every app's tests."""
 
+from functools import cache
+
 import factory
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from zhongyuan_cppcc.accounts.models import User
 
 TEST_PASSWORD = "Test@Pass2024"
+
+
+@cache
+def _hashed(password: str, hashers: tuple[str, ...]) -> str:
+    return make_password(password)
+
+
+def hashed_test_password() -> str:
+    """TEST_PASSWORD hashed once per process (and per hasher setting): a user is created with it in one INSERT,
+    where set_password as a post-generation step needed a second UPDATE of every new user."""
+    return _hashed(TEST_PASSWORD, tuple(settings.PASSWORD_HASHERS))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,15 +33,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试用户{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+    password = factory.LazyFunction(hashed_test_password)
+    password_changed_at = factory.LazyFunction(timezone.now)  # as set_password sets it
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=list(extracted)))
             self.__dict__.pop("_role_codes", None)
-        if create:
-            self.save()
 
 
 def make_user(*roles: str, **fields) -> User:
