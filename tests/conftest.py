@@ -12,6 +12,7 @@ from django.utils import timezone
 from zhongyuan_cppcc.accounts.roles import Role
 
 from . import demo_db
+from .connections import ConnectionSampler
 from .dates import SWEEP, parse_today
 from .factories import make_user
 
@@ -50,16 +51,36 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 # --- The clock (issue 16): TEST_TODAY for a whole run, the `dated` marker for the sweep (tests/dates.py) -----
 
 _TRAVELLER = pytest.StashKey()
+_SAMPLER = pytest.StashKey()
 
 
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
         demo_db.start_run()
+        from django.db import connection
+
+        config.stash[_SAMPLER] = ConnectionSampler(connection.get_connection_params()).start()
     today = os.environ.get("TEST_TODAY")
     if today:
         traveller = time_machine.travel(parse_today(today), tick=True)
         traveller.start()
         config.stash[_TRAVELLER] = traveller
+
+
+def pytest_sessionfinish(session, exitstatus):
+    sampler = session.config.stash.get(_SAMPLER, None)
+    if sampler is not None:
+        sampler.stop()
+        if sampler.over_budget and exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    sampler = config.stash.get(_SAMPLER, None)
+    if sampler is not None:
+        line = sampler.report()
+        terminalreporter.write_line(line + (" — over budget: the run fails" if sampler.over_budget else ""),
+                                    red=sampler.over_budget)
 
 
 def pytest_unconfigure(config):
