@@ -403,8 +403,10 @@ PUBLIC_VERBS = frozenset({Verb.SUBMIT, Verb.REGISTER, Verb.ASSIGN, Verb.REASSIGN
                           Verb.REHANDLE, Verb.CLOSE, Verb.MERGE})
 
 
-def _timeline_changes(*, user, proposal: Proposal):
-    """The proposal's steps the viewer may see, oldest first, and whether they may see who and why."""
+def timeline_for(*, user, proposal: Proposal, whole: bool = False) -> RecentHistory:
+    """The proposal's history as the viewer may see it, oldest first, as TimelineEntry rows: the latest steps
+    (workflow.history), or all of them when `whole`. One query, whatever its length. Never shows who rated:
+    rating steps have no actor."""
     internal = rules.has_perm("proposals.view_internal_proposal", user, proposal)
     related = rules.has_perm("proposals.view_contact_details_proposal", user, proposal)
     qs = StatusChange.objects.filter(proposal=proposal).select_related("actor").order_by("at", "pk")
@@ -412,29 +414,12 @@ def _timeline_changes(*, user, proposal: Proposal):
         qs = qs.exclude(verb__in=INTERNAL_VERBS)
     if not related:
         qs = qs.filter(verb__in=PUBLIC_VERBS)
-    return qs, related
-
-
-def _timeline_entry(change: StatusChange, related: bool) -> TimelineEntry:
-    return TimelineEntry(
+    history = recent_steps(qs, whole=whole)
+    history.rows = [TimelineEntry(
         at=change.at, verb=change.verb, verb_label=str(Verb(change.verb).label) if change.verb in Verb.values
         else change.verb, from_status=change.from_status, to_status=change.to_status,
         actor=str(change.actor) if (change.actor and related) else "",
-        note=change.note if related else "")
-
-
-def timeline_for(*, user, proposal: Proposal) -> list[TimelineEntry]:
-    """The proposal's history as the viewer may see it, oldest first (one query, whatever its length).
-    Never shows who rated: rating steps have no actor."""
-    qs, related = _timeline_changes(user=user, proposal=proposal)
-    return [_timeline_entry(change, related) for change in qs]
-
-
-def recent_timeline_for(*, user, proposal: Proposal, whole: bool = False) -> RecentHistory:
-    """timeline_for's latest steps for the detail page (workflow.history): rows are TimelineEntry."""
-    qs, related = _timeline_changes(user=user, proposal=proposal)
-    history = recent_steps(qs, whole=whole)
-    history.rows = [_timeline_entry(change, related) for change in history.rows]
+        note=change.note if related else "") for change in history.rows]
     return history
 
 

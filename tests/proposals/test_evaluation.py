@@ -112,13 +112,14 @@ class TestRatingSecrecy:
     def test_units_never_see_individual_ratings_before_closing(self, w):
         p = ProposalFactory(replied=True, cosigners=1)
         cosigner = p.invitations.get().member.user
-        before = {h.pk: selectors.timeline_for(user=h, proposal=p) for h in (w.lead_handler, w.co_handler)}
+        before = {h.pk: selectors.timeline_for(user=h, proposal=p, whole=True).rows
+                  for h in (w.lead_handler, w.co_handler)}
         rate(p.author, p, "basically", comment="基本满意")
         p.refresh_from_db()
         for handler in (w.lead_handler, w.co_handler):
             assert selectors.ratings_for(user=handler, proposal=p) == []
             # The timeline does not even show that someone rated.
-            assert selectors.timeline_for(user=handler, proposal=p) == before[handler.pk]
+            assert selectors.timeline_for(user=handler, proposal=p, whole=True).rows == before[handler.pk]
             assert not handler.has_perm("proposals.view_ratings_proposal", p)
         assert len(selectors.ratings_for(user=w.officer, proposal=p)) == 1
         assert [r.user for r in selectors.ratings_for(user=cosigner, proposal=p)] == []  # not someone else's

@@ -90,7 +90,7 @@ class TestReturnAndReject:
         assert (p.status, p.rejection_ground, p.opinion_report) == (Status.NOT_REGISTERED, "litigation", None)
         note = Notification.objects.get(recipient=p.author, kind="proposals.not_registered")
         assert str(RejectionGround.LITIGATION.label) in note.body and "已进入诉讼程序" in note.body
-        timeline = selectors.timeline_for(user=p.author, proposal=p)
+        timeline = selectors.timeline_for(user=p.author, proposal=p, whole=True).rows
         assert any(str(RejectionGround.LITIGATION.label) in e.note for e in timeline)
 
     def test_reject_with_conversion_into_an_opinion_report(self, w):

@@ -152,12 +152,12 @@ class TestQueryCounts:
         long = ProposalFactory(closed=True, cosigners=3)
         for p in (short, long):
             with django_assert_max_num_queries(12):
-                entries = selectors.timeline_for(user=w.officer, proposal=p)
+                entries = selectors.timeline_for(user=w.officer, proposal=p, whole=True).rows
                 selectors.replies_for(user=w.officer, proposal=p)
                 selectors.ratings_for(user=w.officer, proposal=p)
                 selectors.attachments_for(user=w.officer, proposal=p)
             assert entries
-        assert len(selectors.timeline_for(user=w.officer, proposal=long)) > 10
+        assert len(selectors.timeline_for(user=w.officer, proposal=long, whole=True).rows) > 10
 
 
 def test_actions_for_each_viewer(w):

@@ -246,8 +246,8 @@ def test_the_hidden_count_respects_what_the_viewer_may_see(w, client_for, monkey
 
     p = _long_history(w)
     monkeypatch.setattr(history, "RECENT_STEPS", 3)
-    everything = selectors.timeline_for(user=p.author, proposal=p)
-    recent = selectors.recent_timeline_for(user=p.author, proposal=p)
+    everything = selectors.timeline_for(user=p.author, proposal=p, whole=True).rows
+    recent = selectors.timeline_for(user=p.author, proposal=p)
     assert recent.rows == everything[-3:] and recent.hidden == len(everything) - 3
     assert len(everything) < p.status_changes.count()
 
