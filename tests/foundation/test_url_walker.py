@@ -1,5 +1,6 @@
 """Every URL pattern has a row in the role × URL table, and every row holds for every role."""
 
+import dis
 import importlib
 import pkgutil
 from html.parser import HTMLParser
@@ -7,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
@@ -93,7 +96,48 @@ def classify(response) -> str:
     return ALLOW
 
 
-CASES = [(name, role) for name in sorted(EXPECTATIONS) for role in EVERYONE]
+def reads_its_user(kwargs) -> bool:
+    """Whether a row's kwargs(user) reads its argument (the role's own objects, made for each role); the others
+    are made once per URL and shared by every role's test."""
+    code = kwargs.__code__
+    if not code.co_argcount:
+        return False
+    param = code.co_varnames[0]
+    if param in code.co_cellvars:  # handed to an inner function
+        return True
+    return any(i.opname.startswith("LOAD_FAST") and i.argval == param for i in dis.get_instructions(kwargs))
+
+
+@pytest.fixture(scope="module")
+def walker_media(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("walker") / "media")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, walker_media):
+    """One media directory for the module (instead of one per test): the files of a row's shared objects."""
+    settings.MEDIA_ROOT = walker_media
+
+
+@pytest.fixture(scope="module")
+def url_name(request, walker_sessions, walker_media, django_db_blocker):
+    """A row's URL name and, unless they depend on the role, its URL kwargs: their objects are made once for
+    all the roles of the row, in a savepoint of the module's transaction that is rolled back when the row's
+    tests are done (each test runs in a savepoint of its own, so what one role does is undone before the next).
+    Making them again for each of the eleven roles took most of the walker's time."""
+    name = request.param
+    expect = EXPECTATIONS[name]
+    if expect.kwargs is None or reads_its_user(expect.kwargs):
+        yield name, None
+        return
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=walker_media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield name, expect.kwargs(None)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def log_in_as(client, walker_sessions, role: str):
@@ -107,11 +151,16 @@ def log_in_as(client, walker_sessions, role: str):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_role_can_or_cannot_use_url(client, walker_sessions, name, role):
+@pytest.mark.parametrize("role", EVERYONE)
+@pytest.mark.parametrize("url_name", sorted(EXPECTATIONS), indirect=True)
+def test_role_can_or_cannot_use_url(client, walker_sessions, url_name, role):
+    name, shared_kwargs = url_name
     expect = EXPECTATIONS[name]
     user = log_in_as(client, walker_sessions, role)
-    kwargs = expect.kwargs(user) if expect.kwargs else {}
+    if shared_kwargs is not None:
+        kwargs = shared_kwargs
+    else:
+        kwargs = expect.kwargs(user) if expect.kwargs else {}
     url = reverse(name, kwargs=kwargs)
     before = table_snapshot() if expect.method == "get" else None
     response = getattr(client, expect.method)(url, data=expect.data or {})
