@@ -275,7 +275,9 @@ def _street_officer(street: Street):
     return user
 
 
-def load(*, stdout=None) -> None:
+def load(*, stdout=None, recent: bool = False) -> None:
+    """The work report's 2023, the smaller years after it and the running year; with `recent`
+    (load_demo --recent), only the year before the running one and the running year."""
     actor = get_user_model().objects.filter(username="demo-consultation-officer").first()
     if actor is None or Session.objects.exists():
         _say(stdout, "  consultations: skipped (no demo consultation officer, or sessions exist)\n")
@@ -283,10 +285,11 @@ def load(*, stdout=None) -> None:
     today = timezone.localdate()
     demo = Demo(random.Random(SEED), actor, today)
     demo.rooms_and_coverage()
-    demo.year(2023, grassroots=GRASSROOTS_2023, thematic=THEMATIC_2023, standing=STANDING_2023,
-              committee=COMMITTEE_2023, projects=PROJECTS_2023, visits=VISITS_2023,
-              visit_suggestions=VISIT_SUGGESTIONS_2023)
-    for year in range(2024, today.year):
+    if not recent:
+        demo.year(2023, grassroots=GRASSROOTS_2023, thematic=THEMATIC_2023, standing=STANDING_2023,
+                  committee=COMMITTEE_2023, projects=PROJECTS_2023, visits=VISITS_2023,
+                  visit_suggestions=VISIT_SUGGESTIONS_2023)
+    for year in range(today.year - 1 if recent else 2024, today.year):
         demo.year(year, grassroots=20, thematic=[8], standing=[12, 10], committee=[3, 2, 2], projects=8,
                   visits=10, visit_suggestions=6)
     demo.current_year()

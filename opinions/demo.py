@@ -168,15 +168,18 @@ def _current_year(plan: Plan) -> None:
         services.bulletin_set_reports(bulletin=bulletin, actor=plan.officer, report_ids=[adopted[1].pk])
 
 
-def load(*, stdout=None) -> None:
+def load(*, stdout=None, recent: bool = False) -> None:
+    """The work report's 2023, the smaller closed years after it and the running year; with `recent`
+    (load_demo --recent), only the year before the running one and the running year."""
     today = timezone.localdate()
     plan = Plan(random.Random(SEED))
     with services.quiet():
-        _year(plan, 2023, collected=294, adopted=240, bulletins=CITY_BULLETIN_DATES, per_bulletin=5, reported=205,
-              city=137, forwarded=103, national=1, secretary=4, head=14)
+        if not recent:
+            _year(plan, 2023, collected=294, adopted=240, bulletins=CITY_BULLETIN_DATES, per_bulletin=5,
+                  reported=205, city=137, forwarded=103, national=1, secretary=4, head=14)
         # Every year between 2023 and this one is a smaller closed year (on 1 January the previous year is
         # complete, whichever year the demo is loaded in).
-        for year in range(2024, today.year):
+        for year in range(today.year - 1 if recent else 2024, today.year):
             _year(plan, year, collected=60, adopted=45, bulletins=[(5, 20), (11, 20)], per_bulletin=4,
                   reported=30, city=18, forwarded=8, national=0, secretary=1, head=2)
     if today.year > 2023:

@@ -6,6 +6,8 @@
   that were not registered, withdrawn or merged (not counted in the 212).
 - 2024 up to the year before the running one (`live_year`: the session year proposals written today are
   filed under, so on 1–11 January still the previous year): full years, every registered proposal closed.
+- With ``load_demo --recent`` (a quicker demo; the date-sweep tests use it): no 2023, and only the year
+  before the running one, with 30 registered proposals.
 - The current year (`timezone.localdate()`): every state, with dates relative to today so that the
   reminder scan fires on its first run (reply due in 30, 7 and 1 days, overdue and long overdue, an
   assignment not accepted after 3 working days, co-handling opinions due in 7 and 1 days, ratings still
@@ -41,6 +43,7 @@ SEED = 20230315
 REGISTERED_2023 = 212
 PAST_YEARS = {2024: 100, 2025: 110}
 LATER_PAST_YEAR = 110  # registered proposals of each later completed year (2026 once the running year is 2027)
+RECENT_PREVIOUS_YEAR = 30  # registered proposals of the previous year in a recent-only load (load_demo --recent)
 EDUCATION = "区教育局"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -628,12 +631,17 @@ def live_year(today: date) -> int:
     return drafting.session_for(today)[0].year
 
 
-def past_years(live: int) -> dict[int, int]:
-    """The completed years loaded before the running one: every year from 2024 up to the one before it."""
-    return {year: PAST_YEARS.get(year, LATER_PAST_YEAR) for year in range(min(PAST_YEARS), live)}
+def completed_years(live: int, *, recent: bool = False) -> dict[int, int]:
+    """The completed years loaded before the running one, with their registered proposals: 2023 (the work
+    report's 212) and every year from 2024 up to the one before the running one; with `recent`, only that
+    last year, smaller."""
+    if recent:
+        return {live - 1: RECENT_PREVIOUS_YEAR}
+    later = {year: PAST_YEARS.get(year, LATER_PAST_YEAR) for year in range(min(PAST_YEARS), live)}
+    return {2023: REGISTERED_2023, **later}
 
 
-def load(*, stdout=None) -> None:
+def load(*, stdout=None, recent: bool = False) -> None:
     today = timezone.localdate()
     rng = random.Random(SEED)
     # A session for every year up to this one (the members demo has 2022–2026): proposals written in a
@@ -642,9 +650,7 @@ def load(*, stdout=None) -> None:
         _ensure_session(year)
     demo = Demo(rng, today)
     with _quiet():
-        _past_year(demo, 2023, REGISTERED_2023)
-        _analyze()
-        for year, count in past_years(live_year(today)).items():
+        for year, count in completed_years(live_year(today), recent=recent).items():
             _past_year(demo, year, count)
             _analyze()
         # Anything of the past years still waiting for ratings closes when its rating period ends.

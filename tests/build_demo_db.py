@@ -15,7 +15,7 @@ def main() -> None:
     parser.add_argument("--moment")
     parser.add_argument("--loaders", default="", help="none: migrate only")
     parser.add_argument("--tick", action="store_true")
-    parser.add_argument("--previous-year", type=int)
+    parser.add_argument("--recent", action="store_true")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhongyuan_cppcc.settings.test")
@@ -26,17 +26,13 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from proposals import demo as proposals_demo
-
     call_command("migrate", verbosity=0, interactive=False)
     if not args.loaders:
         return
     settings.DEMO_ACCOUNTS_ALLOWED = True
-    if args.previous_year is not None:
-        proposals_demo.past_years = lambda live: {live - 1: args.previous_year}
     out = io.StringIO()
     with time_machine.travel(args.moment, tick=args.tick):
-        call_command("load_demo", only=args.loaders.split(","), stdout=out)
+        call_command("load_demo", only=args.loaders.split(","), recent=args.recent, stdout=out)
     sys.stdout.write(out.getvalue())
 
 
