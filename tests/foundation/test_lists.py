@@ -367,3 +367,55 @@ def test_no_formula_element_is_ever_written_for_text():
     content, _count = xlsx_bytes(columns=[Column("x", lambda r, e: r)], rows=["=SUM(1)", "-1", "plain"])
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+# --- The filter panel's controls (zhongyuan_cppcc/lists/templatetags.py) --------------------------------------
+
+
+class PanelFilters(ListFilterSet):
+    q = TextFilter(label="标题", fields=("username",))
+    year = IntegerFilter(label="年度", method="by_year")
+    role = django_filters.ChoiceFilter(label="角色 <b>", choices=(("a&b", "甲 & 乙"), ("c", "<丙>")),
+                                       method="by_year")
+    joined = django_filters.DateFilter(label="加入", method="by_year",
+                                       widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = User
+        fields = []
+
+    def by_year(self, qs, name, value):
+        return qs
+
+
+def panel_html(query: str) -> dict[str, str]:
+    from django.template import engines
+
+    template = engines["django"].from_string("{% for field in f.form %}{% include 'lists/_filter_field.html' %}|"
+                                             "{% endfor %}")
+    filters = PanelFilters(QueryDict(query), queryset=User.objects.none())
+    html = template.render({"f": filters})
+    return dict(zip(["q", "year", "role", "joined"], html.split("|")[:4], strict=True))
+
+
+def test_the_filter_controls_show_the_current_values_escaped():
+    html = panel_html('q="><x>&year=2024&role=a%26b&joined=2024-03-01')
+    assert '<label class="form-label" for="id_q">标题</label>' in html["q"]
+    assert ('<input type="search" name="q" id="id_q" value="&quot;&gt;&lt;x&gt;" '
+            'class="form-control form-control-sm" maxlength="100">') in html["q"]
+    assert ('<input type="number" name="year" id="id_year" value="2024" class="form-control form-control-sm" '
+            'inputmode="numeric">') in html["year"]
+    assert "角色 &lt;b&gt;" in html["role"]
+    assert '<select name="role" id="id_role" class="form-select form-select-sm">' in html["role"]
+    assert '<option value="">全部</option>' in html["role"] or '<option value="">All</option>' in html["role"]
+    assert '<option value="a&amp;b" selected>甲 &amp; 乙</option>' in html["role"]
+    assert '<option value="c">&lt;丙&gt;</option>' in html["role"]
+    assert html["role"].count(" selected") == 1
+    assert '<input type="date" name="joined" id="id_joined" value="2024-03-01"' in html["joined"]
+
+
+def test_a_filter_that_does_not_validate_is_marked_and_nothing_is_selected():
+    html = panel_html("year=abc&role=zzz")
+    assert 'value="abc" class="form-control form-control-sm is-invalid"' in html["year"]
+    assert 'class="form-select form-select-sm is-invalid"' in html["role"]
+    assert " selected" not in html["role"]

@@ -7,7 +7,7 @@ from django.http import Http404
 from proposals import selectors, services
 from proposals.filters import officer_proposals
 from proposals.workflow import Status
-from tests.factories import make_user
+from tests.factories import add_roles, make_user
 
 from .factories import ProposalFactory, make_member
 
@@ -180,3 +180,65 @@ def test_collective_author_without_roles_sees_own_proposal(w):
     assert selectors.proposal_get_for(user=holder, pk=p.pk) == p
     assert list(selectors.my_proposals_for(user=holder)) == [p]
     assert holder.has_perm("proposals.list_own_proposals")
+
+
+def test_opening_one_proposal_answers_as_the_scoped_list_does(w):
+    """proposal_get_for reads by key and asks may_open; the lists filter by proposal_scope_q (plus the archive).
+    For every viewer and every relation to a proposal the two must agree."""
+    from members.models import Sector
+    from proposals.models import Proposal
+    from zhongyuan_cppcc.accounts.models import User
+
+    cosigner, invited, declined, outsider = make_member(), make_member(), make_member(), make_member()
+    draft = ProposalFactory()
+    services.invitation_accept(actor=cosigner.user, invitation=services.proposal_invite_cosigner(
+        actor=draft.author, proposal=draft, member=cosigner))
+    services.proposal_invite_cosigner(actor=draft.author, proposal=draft, member=invited)
+    refused = services.proposal_invite_cosigner(actor=draft.author, proposal=draft, member=declined)
+    services.invitation_decline(actor=declined.user, invitation=refused)
+    merged, into = ProposalFactory(submitted=True, cosigners=1), ProposalFactory(submitted=True)
+    services.proposal_merge(actor=w.officer, proposal=merged, into=into)
+    assigned = ProposalFactory(assigned=True, cosigners=1)
+    reassigned = ProposalFactory(assigned=True, with_co_unit=False)
+    services.proposal_reassign(actor=w.officer, proposal=reassigned, lead_unit=w.other_unit)
+    closed = ProposalFactory(closed=True)
+    withheld = ProposalFactory(closed=True)
+    services.proposal_withhold(actor=w.officer, proposal=withheld, reason="涉及个人隐私")
+    holder = make_user()
+    authorisation = services.collective_authorisation_grant(actor=w.officer, user=holder,
+                                                            organisation=Sector.objects.first())
+    collective = services.proposal_create_draft(author=holder, title="关于界别协商的建议", collective=authorisation)
+    inactive = make_member().user
+    own_draft = ProposalFactory(author=inactive)
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    inactive.refresh_from_db()
+    officer_member = make_member().user  # an officer who is also a member: sees own drafts too
+    add_roles(officer_member, ["proposal_officer"])
+    officer_draft = ProposalFactory(author=officer_member)
+
+    former_handler = make_user()  # still listed as the lead unit's officer, no longer holding the handler role
+    w.lead_unit.officers.add(former_handler)
+
+    proposals = [draft, merged, into, assigned, reassigned, closed, withheld, collective, own_draft, officer_draft,
+                 ProposalFactory(submitted=True), ProposalFactory(registered=True)]
+    viewers = [draft.author, cosigner.user, invited.user, declined.user,
+               outsider.user, merged.author, merged.invitations.get().member.user, into.author, assigned.author,
+               w.officer, w.leader, w.lead_handler, w.co_handler, w.other_handler, holder, inactive, officer_member,
+               former_handler, make_user(), make_user("correspondent"), make_user("sysadmin")]
+    opened = 0
+    for viewer in viewers:
+        scope = selectors.proposal_scope_q(viewer)
+        if scope is not None and viewer.has_perm("proposals.view_archive"):
+            from proposals.access import archive_q
+
+            scope |= archive_q()
+        listed = set(Proposal.objects.filter(scope).values_list("pk", flat=True)) if scope is not None else set()
+        for proposal in proposals:
+            try:
+                selectors.proposal_get_for(user=viewer, pk=proposal.pk)
+                may = True
+            except Http404:
+                may = False
+            assert may == (proposal.pk in listed), (viewer.username, proposal.pk, proposal.status, may)
+            opened += may
+    assert 30 < opened < len(viewers) * len(proposals) - 30  # both answers are well represented

@@ -10,11 +10,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import choice_labels
         from .db_roles import grant_after_migrate
         from .registry import HomeLink, HomeSection, NavItem, register_home, register_nav
 
         # After every migrate (run as the owner), new tables get the application role's grants.
         post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="core-db-role-grants")
+        # Every app's models are loaded by now: their choice labels come from a table built once per field.
+        choice_labels.install()
 
         register_nav(NavItem(label=_("Administration"), url_name="admin:index",
                              permission="core.view_administration", order=95, icon="gear"))

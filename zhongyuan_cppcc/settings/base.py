@@ -93,6 +93,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "zhongyuan_cppcc.core.context_processors.navigation",
             ],
+            "libraries": {"lists": "zhongyuan_cppcc.lists.templatetags"},
         },
     },
 ]
