@@ -91,34 +91,19 @@ def proposal_list_for(*, user) -> QuerySet[Proposal]:
 def proposal_get_for(*, user, pk) -> Proposal:
     """One proposal the user may open (own scope or the public archive), else Http404.
 
-    Read by its key alone, then asked whether this user may open it (`may_open`). Reading it through the whole
-    scope condition (`proposal_scope_q`, six sub-selects for a member's own proposals) cost more to build and
-    to plan than the read itself; the relations asked here are cached on the proposal, and the page's own
-    permission checks ask the same ones."""
+    Read by its key alone, then checked with the object permission `proposals.view_proposal` (rules.py: the
+    relations `proposal_scope_q` and the archive express in SQL, asked of one loaded proposal; the page's own
+    permission checks ask the same relations, cached on the proposal). Reading it through the whole scope
+    condition (six sub-selects for a member's own proposals) cost more to build and to plan than the read."""
     if not (user and user.is_authenticated and user.is_active):
         raise Http404
     try:
         proposal = Proposal.objects.select_related(*DETAIL_RELATED).get(pk=int(pk))
     except (Proposal.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
-    if not may_open(user, proposal):
+    if not rules.has_perm("proposals.view_proposal", user, proposal):
         raise Http404
     return proposal
-
-
-def may_open(user, proposal: Proposal) -> bool:
-    """Whether the user may open this proposal: `proposal_scope_q` (plus the archive for its readers) asked of
-    one loaded proposal. tests/proposals/test_selectors.py checks the two answer alike for every relation."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    roles = _roles(user)
-    if roles & {"proposal_officer", "leader"} and proposal.submitted_at is not None:
-        return True
-    if proposal.is_public and rules.has_perm("proposals.view_archive", user):
-        return True
-    if "handler" in roles and access.handler_roles(user, proposal):
-        return True
-    return access.is_proposer(user, proposal) or access.is_pending_invitee(user, proposal)
 
 
 def my_proposals_for(*, user) -> QuerySet[Proposal]:

@@ -183,8 +183,8 @@ def test_collective_author_without_roles_sees_own_proposal(w):
 
 
 def test_opening_one_proposal_answers_as_the_scoped_list_does(w):
-    """proposal_get_for reads by key and asks may_open; the lists filter by proposal_scope_q (plus the archive).
-    For every viewer and every relation to a proposal the two must agree."""
+    """proposal_get_for reads by key and asks the proposals.view_proposal rule; the lists filter by
+    proposal_scope_q (plus the archive). For every viewer and every relation to a proposal the two must agree."""
     from members.models import Sector
     from proposals.models import Proposal
     from zhongyuan_cppcc.accounts.models import User
