@@ -1,13 +1,24 @@
-"""The dashboard's panels cached per (user, year, filters), invalidated by any write to the data they count.
+"""Counted figures (the dashboard's panels, the work report, list counts, the ranking) cached until the data
+they were computed from changes — per app, so that a write to one module leaves the others' figures warm.
 
-A full-scale year takes hundreds of milliseconds of aggregate SQL; a leader's dashboard is read far more often
-than the counted data changes. Every table of the apps the panels read carries a statement-level trigger that
-advances one PostgreSQL sequence (`dashboard_data_version`) on INSERT, UPDATE, DELETE and TRUNCATE — bulk
-`.update()`, raw SQL, migrations and the demo loader included, which model signals would miss. The cache key
-holds the sequence's value, so a write makes every cached panel unreachable at once, in every process and on
-every machine, whatever the cache backend.
+A full-scale year takes hundreds of milliseconds of aggregate SQL; a leader's dashboard and a 300,000-row
+list's count are read far more often than the counted data changes.
 
-A reader can see the sequence advanced by a transaction that has not committed yet and cache figures without
+**Versions.** Every counted app has its own PostgreSQL sequence (`data_version_<app label>`). Every table of
+the app carries a statement-level trigger that advances it on INSERT, UPDATE, DELETE and TRUNCATE — bulk
+`.update()`, raw SQL, migrations and the demo loader included, which model signals would miss. All the
+versions are read in one statement per request.
+
+**What a figure depends on.** A cached value's key holds the versions of the apps it read, and only those: an
+opinion report written does not recompute the proposals' panel. Callers that know the tables they read say so
+(`cached_by_sql` in lists/paging.py); otherwise the statements the computation runs — on every database
+alias — are watched while it runs, and the apps of the tables they name are remembered for the next request
+under the same name and parts. That set is right by construction: a computation can only take a different
+path, and read other tables, after a change to a table it has read, which moves a version in its key and
+recomputes it. A cached value read inside another computation adds its apps to the outer one, and a
+computation that reads a table no trigger watches (notifications, the audit log) is not cached at all.
+
+A reader can see a version advanced by a transaction that has not committed yet and cache figures without
 that write under the new value; `PANELS_TTL` bounds how long such figures can be shown (the same order as a
 read replica's lag, which the dashboard tolerates anyway). Today's date is part of the key (overdue counts
 depend on it), and so is the language (the labels are translated when the panels are built).
@@ -15,7 +26,12 @@ depend on it), and so is the language (the labels are translated when the panels
 A cache that does not answer (Redis down) costs only the recomputation, never the page.
 """
 
+import hashlib
 import logging
+import re
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 
 from django.apps import apps
 from django.core.cache import cache
@@ -24,51 +40,73 @@ from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
-SEQUENCE = "dashboard_data_version"
-FUNCTION = "dashboard_bump_data_version"
-TRIGGER = "dashboard_data_version"
+SEQUENCE_PREFIX = "data_version_"
+FUNCTION = "data_version_advance"
+TRIGGER = "data_version"
 PANELS_TTL = 120  # seconds
-# The apps whose tables the panels count (and whose group memberships decide what a user sees).
+READS_TTL = 3600  # seconds: the apps a computation read, looked up before its value
+# The apps whose tables the counted figures read (and whose group memberships decide what a user sees).
 COUNTED_APPS = ("accounts", "auth", "workcalendar", "workflow", "members", "proposals", "opinions",
                 "consultations")
 COUNTED_MODELS = ("core.SystemParameter",)  # thresholds the figures apply (not the rest of core: heartbeats)
+UNCACHEABLE = "*"  # in a set of apps read: a table no trigger watches was read
+
+
+def sequence_name(label: str) -> str:
+    return f"{SEQUENCE_PREFIX}{label}"
+
+
+@lru_cache(maxsize=1)
+def counted_table_apps() -> dict[str, str]:
+    """{table: the app label whose version its writes advance} for every counted table (do not change it)."""
+    tables: dict[str, str] = {}
+    models = []
+    for label in COUNTED_APPS:
+        try:
+            models += list(apps.get_app_config(label).get_models(include_auto_created=True))
+        except LookupError:
+            continue
+    for label in COUNTED_MODELS:
+        try:
+            models.append(apps.get_model(label))
+        except LookupError:
+            continue
+    for model in models:
+        if model._meta.managed and not model._meta.proxy:
+            tables[model._meta.db_table] = model._meta.app_label
+    return dict(sorted(tables.items()))
 
 
 def counted_tables() -> list[str]:
-    tables = set()
-    for label in COUNTED_APPS:
-        try:
-            config = apps.get_app_config(label)
-        except LookupError:
-            continue
-        for model in config.get_models(include_auto_created=True):
-            if model._meta.managed and not model._meta.proxy:
-                tables.add(model._meta.db_table)
-    for label in COUNTED_MODELS:
-        try:
-            tables.add(apps.get_model(label)._meta.db_table)
-        except LookupError:
-            continue
-    return sorted(tables)
+    return list(counted_table_apps())
+
+
+@lru_cache(maxsize=1)
+def version_labels() -> tuple[str, ...]:
+    return tuple(sorted(set(counted_table_apps().values())))
 
 
 def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Add each counted table's missing trigger (the sequence and the function come from migration 0001);
-    returns how many were added. Idempotent: runs after every migrate, so later tables are covered too."""
+    """Give every counted app its sequence and every counted table its trigger (the function comes from the
+    migrations); returns how many triggers were added. Idempotent: runs after every migrate, so later apps and
+    tables are covered too."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
+        for label in version_labels():
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence_name(label)}")
         cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                        "WHERE t.tgname = %s", [TRIGGER])
         present = {row[0] for row in cursor.fetchall()}
         existing = set(connection.introspection.table_names(cursor))
         added = 0
-        for table in counted_tables():
+        for table, label in counted_table_apps().items():
             if table in present or table not in existing:
                 continue
             cursor.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
-                           f"{connection.ops.quote_name(table)} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()")
+                           f"{connection.ops.quote_name(table)} FOR EACH STATEMENT "
+                           f"EXECUTE FUNCTION {FUNCTION}('{sequence_name(label)}')")
             added += 1
     return added
 
@@ -77,50 +115,134 @@ def install_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     install_triggers(using)
 
 
-def data_version() -> int | None:
-    """The sequence's current value, read on the primary (a replica's copy of a sequence runs ahead of it and
-    does not move with every write); None when it cannot be read."""
+@lru_cache(maxsize=1)
+def _versions_sql() -> str:
+    return " UNION ALL ".join(f"SELECT '{label}', last_value, is_called FROM {sequence_name(label)}"
+                              for label in version_labels())
+
+
+def data_versions() -> dict[str, int] | None:
+    """{app label: its version}, read on the primary in one statement (a replica's copy of a sequence runs ahead
+    of it and does not move with every write); None when they cannot be read."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         return None
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")
-            value, called = cursor.fetchone()
+            cursor.execute(_versions_sql())
+            rows = cursor.fetchall()
     except Exception:  # not migrated yet: no caching rather than no dashboard
-        logger.warning("dashboard data version unavailable", exc_info=True)
+        logger.warning("data versions unavailable", exc_info=True)
         return None
-    return value if called else 0
+    return {label: value if called else 0 for label, value, called in rows}
 
 
-def cached_counts(name: str, compute, *parts, version: int | None | bool = False):
-    """compute(), from the cache when the counted data has not changed since it was stored under `name` and
-    `parts` (whatever else the result depends on: year, filters, user). `version`: the data version already
-    read for this request (default: read it now); None: not cached."""
-    if version is False:
-        version = data_version()
-    if version is None:
-        return compute()
-    key = ":".join(str(part) for part in (
-        "counted", connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], version, timezone.localdate(),
-        translation.get_language(), name, *parts))
+@lru_cache(maxsize=1)
+def _table_pattern() -> re.Pattern:
+    """Any model table's name as a word of a statement, quoted (the ORM) or not (hand-written SQL)."""
+    tables = sorted((m._meta.db_table for m in apps.get_models(include_auto_created=True)), key=len, reverse=True)
+    return re.compile(r"(?<![\w$])(" + "|".join(re.escape(t) for t in tables) + r")(?![\w$])")
+
+
+def apps_read(sql: str) -> set[str]:
+    """The counted apps whose tables `sql` names; with UNCACHEABLE when it names another model table."""
+    counted = counted_table_apps()
+    return {counted.get(table, UNCACHEABLE) for table in _table_pattern().findall(sql)}
+
+
+# The sets of apps read by the computations running now, innermost last (nested cached figures report theirs).
+_watching: ContextVar[tuple[set, ...]] = ContextVar("counted_watching", default=())
+
+
+def _report(labels) -> None:
+    for outer in _watching.get():
+        outer.update(labels)
+
+
+@contextmanager
+def _watch(read: set):
+    """Add to `read` the apps of every statement run inside, on every database alias."""
+    def wrapper(execute, sql, params, many, context):
+        read.update(apps_read(sql))
+        return execute(sql, params, many, context)
+
+    token = _watching.set((*_watching.get(), read))
     try:
-        stored = cache.get(key)
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(wrapper))
+            yield
+    finally:
+        _watching.reset(token)
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
     except Exception:  # Redis down, or a value written by another version of the code
         logger.warning("cache unavailable for counted figures", exc_info=True)
-        stored = None
-    if stored is not None:
-        return stored
-    value = compute()
+        return None
+
+
+def _cache_set(key, value, timeout) -> None:
     try:
-        cache.set(key, value, PANELS_TTL)
+        cache.set(key, value, timeout)
     except Exception:
         logger.warning("cache unavailable for counted figures", exc_info=True)
+
+
+def cached_counts(name: str, compute, *parts, versions: dict | None | bool = False, reads=None):
+    """compute(), from the cache when none of the apps it read has changed since it was stored under `name` and
+    `parts` (whatever else the result depends on: year, filters, user). `versions`: the data versions already
+    read for this request (default: read them now); None: not cached. `reads`: the app labels compute()
+    reads, when the caller knows them (default: watched while it runs)."""
+    if versions is False:
+        versions = data_versions()
+    if versions is None:
+        return compute()
+    base = ":".join(str(part) for part in (
+        connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], timezone.localdate(), translation.get_language(),
+        name, *parts))
+    reads_key = f"counted-reads:{base}"
+    known = frozenset(reads) if reads is not None else _cache_get(reads_key)
+
+    def value_key(labels) -> str | None:
+        if not labels or UNCACHEABLE in labels or not set(labels) <= versions.keys():
+            return None
+        return f"counted:{base}:" + ",".join(f"{label}={versions[label]}" for label in sorted(labels))
+
+    key = value_key(known) if known is not None else None
+    if key is not None:
+        stored = _cache_get(key)
+        if stored is not None:
+            _report(known)
+            return stored
+    if reads is not None:
+        value = compute()
+        labels = known
+    else:
+        read: set = set()
+        with _watch(read):
+            value = compute()
+        labels = frozenset(read)
+        if labels != known:
+            _cache_set(reads_key, labels, READS_TTL)
+    _report(labels)
+    key = value_key(labels)
+    if key is not None:
+        _cache_set(key, value, PANELS_TTL)
     return value
 
 
-def cached_panels(provider, user, year: int, scope, version: int | None) -> list:
-    """provider(user, year, scope), from the cache when the counted data has not changed since."""
+def permissions_digest(user) -> str:
+    """What the user may see, for a key of figures computed for them: their permissions (a role granted or
+    withdrawn changes it; ModelBackend keeps them on the user for the request)."""
+    perms = ",".join(sorted(user.get_all_permissions())) if user.is_active else ""
+    return hashlib.sha1(f"{user.is_superuser}:{perms}".encode()).hexdigest()[:16]
+
+
+def cached_panels(provider, user, year: int, scope, versions: dict | None) -> list:
+    """provider(user, year, scope), from the cache when none of the apps it read has changed since."""
     return cached_counts(f"{provider.__module__}.{provider.__qualname__}", lambda: provider(user, year, scope),
-                         user.pk, year, getattr(scope.street, "pk", ""), getattr(scope.unit, "pk", ""),
-                         version=version)
+                         user.pk, permissions_digest(user), year, getattr(scope.street, "pk", ""),
+                         getattr(scope.unit, "pk", ""), versions=versions)

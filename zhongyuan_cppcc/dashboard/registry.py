@@ -87,11 +87,11 @@ def register_panel(provider: Callable) -> None:
 
 def panels_for(user, year: int, scope=None, *, cached: bool = True) -> list[Panel]:
     """Every provider's panels for this user; from the cache while the counted data is unchanged (cache.py)."""
-    from .cache import cached_panels, data_version
+    from .cache import cached_panels, data_versions
 
     scope = scope or DashboardScope()
-    version = data_version() if cached else None
+    versions = data_versions() if cached else None
     panels: list[Panel] = []
     for provider in PANEL_PROVIDERS:
-        panels.extend(cached_panels(provider, user, year, scope, version))
+        panels.extend(cached_panels(provider, user, year, scope, versions))
     return sorted(panels, key=lambda p: p.order)

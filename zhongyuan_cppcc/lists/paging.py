@@ -33,33 +33,29 @@ _QUOTED = re.compile(r'"([^"]+)"')
 
 
 @lru_cache(maxsize=1)
-def _table_kinds() -> tuple[frozenset, frozenset]:
-    """(every model table, the tables whose writes advance the data version)."""
+def _model_tables() -> frozenset:
     from django.apps import apps
 
-    from zhongyuan_cppcc.dashboard.cache import counted_tables
-
-    tables = frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
-    return tables, frozenset(counted_tables())
+    return frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
 
 
 def tables_in(sql: str) -> set[str]:
     """The model tables a statement the ORM wrote names (quoted identifiers)."""
-    tables, _counted = _table_kinds()
+    tables = _model_tables()
     return {name for name in _QUOTED.findall(sql) if name in tables}
 
 
 def cached_by_sql(name: str, compute: Callable, *, db: str, sql: str, params, reads: set[str]):
-    """compute() (the result of `sql`), from the data-version cache when every table in `reads` advances the
-    version and none has changed since it was stored; computed afresh otherwise. The key is the statement
-    with its parameters, so the user's scope and filters are part of it."""
-    from zhongyuan_cppcc.dashboard.cache import cached_counts
+    """compute() (the result of `sql`), from the data-version cache when every table in `reads` advances a
+    version and none of those versions has moved since it was stored; computed afresh otherwise. The key is
+    the statement with its parameters, so the user's scope and filters are part of it."""
+    from zhongyuan_cppcc.dashboard.cache import cached_counts, counted_table_apps
 
-    _tables, counted = _table_kinds()
-    if not reads or not reads <= counted:
+    counted = counted_table_apps()
+    if not reads or not reads <= counted.keys():
         return compute()
     digest = hashlib.sha256(repr((db, sql, list(params))).encode()).hexdigest()
-    return cached_counts(name, compute, digest)
+    return cached_counts(name, compute, digest, reads={counted[table] for table in reads})
 
 
 def cached_count(queryset: QuerySet) -> int:

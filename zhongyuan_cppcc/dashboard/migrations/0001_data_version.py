@@ -3,7 +3,9 @@
 
 from django.db import migrations
 
-from zhongyuan_cppcc.dashboard.cache import FUNCTION, SEQUENCE
+# Their names, as they were (0002 replaced them with one sequence per app).
+FUNCTION = "dashboard_bump_data_version"
+SEQUENCE = "dashboard_data_version"
 
 
 def forward(apps, schema_editor):
