@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache.backends.base import BaseCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -132,21 +131,8 @@ def test_the_next_day_is_not_served_from_yesterdays_panels(leader):
     assert next_day > warm + 20  # the panels were computed again
 
 
-class BrokenCache(BaseCache):
-    """A cache server that does not answer (Redis down)."""
-
-    def __init__(self, location, params):
-        super().__init__(params)
-
-    def get(self, key, default=None, version=None):
-        raise ConnectionError("cache down")
-
-    def set(self, key, value, timeout=None, version=None):
-        raise ConnectionError("cache down")
-
-
 def test_a_cache_that_does_not_answer_costs_only_the_recomputation(leader, settings):
-    settings.CACHES = {"default": {"BACKEND": f"{__name__}.BrokenCache"}}
+    settings.CACHES = {"default": {"BACKEND": "tests.foundation.failing_backends.DownCache"}}
     with time_machine.travel(NOW, tick=False):
         assert collected_2023(leader)[0] == 294
         assert collected_2023(leader)[0] == 294

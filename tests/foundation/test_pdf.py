@@ -1,4 +1,5 @@
-"""The shared PDF helper: a template becomes a PDF with the Chinese text set in the Noto CJK fonts."""
+"""The shared PDF helper: a template becomes a PDF with the Chinese text set in the Noto CJK fonts, laid out once
+for as long as the same document is printed again."""
 
 import re
 
@@ -38,3 +39,37 @@ def test_pdf_response_names_the_file_in_utf8():
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''%E4%BF%A1" in disposition
     assert pdf_response(b"", filename="a.pdf", inline=True)["Content-Disposition"].startswith("inline;")
+
+
+class Layouts:
+    """Counts WeasyPrint's layouts (the real ones: this only watches zhongyuan_cppcc.pdf._layout)."""
+
+    def __init__(self, monkeypatch):
+        from zhongyuan_cppcc import pdf
+
+        self.count, real = 0, pdf._layout
+
+        def counted(html, compress):
+            self.count += 1
+            return real(html, compress)
+
+        monkeypatch.setattr(pdf, "_layout", counted)
+
+
+def test_a_document_printed_again_is_not_laid_out_again(monkeypatch):
+    layouts = Layouts(monkeypatch)
+    first = html_to_pdf("<html><body><p>第一份</p></body></html>")
+    again = html_to_pdf("<html><body><p>第一份</p></body></html>")
+    assert first == again and first.startswith(b"%PDF-") and layouts.count == 1
+    other = html_to_pdf("<html><body><p>第二份</p></body></html>")
+    assert other != first and layouts.count == 2
+    readable = html_to_pdf("<html><body><p>第一份</p></body></html>", compress=False)
+    assert readable != first and layouts.count == 3
+
+
+def test_a_cache_that_does_not_answer_only_costs_the_layout(monkeypatch, settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.foundation.failing_backends.DownCache"}}
+    layouts = Layouts(monkeypatch)
+    assert html_to_pdf("<html><body><p>缓存不可用</p></body></html>").startswith(b"%PDF-")
+    assert html_to_pdf("<html><body><p>缓存不可用</p></body></html>").startswith(b"%PDF-")
+    assert layouts.count == 2

@@ -39,6 +39,19 @@ def test_the_proposal_form_prints_as_a_pdf_for_whoever_reads_the_proposal(client
     assert client_for(w.lead_handler).get(reverse("proposals:print-pdf", args=[proposal.pk])).status_code == 404
 
 
+def test_a_reprint_is_not_laid_out_again_and_an_edit_shows_at_once(client_for, monkeypatch):
+    from tests.foundation.test_pdf import Layouts
+
+    author = make_member().user
+    proposal = ProposalFactory(submitted=True, author=author)
+    client, url = client_for(author), reverse("proposals:print-pdf", args=[proposal.pk])
+    layouts = Layouts(monkeypatch)
+    first = is_pdf(client.get(url))
+    assert is_pdf(client.get(url)) == first and layouts.count == 1
+    Proposal.objects.filter(pk=proposal.pk).update(title="关于改进社区养老服务的建议（修改稿）")
+    assert is_pdf(client.get(url)) != first and layouts.count == 2
+
+
 def test_the_reply_prints_once_approved(client_for, w):
     author = make_member().user
     waiting = ProposalFactory(reply_review=True, author=author)

@@ -34,9 +34,10 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone, translation
+
+from zhongyuan_cppcc.core.soft_cache import cache_get, cache_set
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ READS_TTL = 3600  # seconds: the apps a computation read, looked up before its v
 COUNTED_APPS = ("accounts", "auth", "workcalendar", "workflow", "members", "proposals", "opinions",
                 "consultations")
 COUNTED_MODELS = ("core.SystemParameter",)  # thresholds the figures apply (not the rest of core: heartbeats)
+WHAT = "counted figures"  # in the log when the cache does not answer
 UNCACHEABLE = "*"  # in a set of apps read: a table no trigger watches was read
 
 
@@ -176,21 +178,6 @@ def _watch(read: set):
         _watching.reset(token)
 
 
-def _cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # Redis down, or a value written by another version of the code
-        logger.warning("cache unavailable for counted figures", exc_info=True)
-        return None
-
-
-def _cache_set(key, value, timeout) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:
-        logger.warning("cache unavailable for counted figures", exc_info=True)
-
-
 def cached_counts(name: str, compute, *parts, versions: dict | None | bool = False, reads=None):
     """compute(), from the cache when none of the apps it read has changed since it was stored under `name` and
     `parts` (whatever else the result depends on: year, filters, user). `versions`: the data versions already
@@ -204,7 +191,7 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
         connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], timezone.localdate(), translation.get_language(),
         name, *parts))
     reads_key = f"counted-reads:{base}"
-    known = frozenset(reads) if reads is not None else _cache_get(reads_key)
+    known = frozenset(reads) if reads is not None else cache_get(reads_key, WHAT)
 
     def value_key(labels) -> str | None:
         if not labels or UNCACHEABLE in labels or not set(labels) <= versions.keys():
@@ -213,7 +200,7 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
 
     key = value_key(known) if known is not None else None
     if key is not None:
-        stored = _cache_get(key)
+        stored = cache_get(key, WHAT)
         if stored is not None:
             _report(known)
             return stored
@@ -226,11 +213,11 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
             value = compute()
         labels = frozenset(read)
         if labels != known:
-            _cache_set(reads_key, labels, READS_TTL)
+            cache_set(reads_key, labels, READS_TTL, WHAT)
     _report(labels)
     key = value_key(labels)
     if key is not None:
-        _cache_set(key, value, PANELS_TTL)
+        cache_set(key, value, PANELS_TTL, WHAT)
     return value
 
 

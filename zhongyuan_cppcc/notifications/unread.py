@@ -5,14 +5,12 @@ Every change of a user's unread set (a notification created, one or all marked r
 commit cannot keep the old count). A cache that does not answer (Redis down) only costs the query.
 Only with a cache all processes share (settings.SHARED_USER_CACHE, on with CACHE_URL=redis://…)."""
 
-import logging
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from zhongyuan_cppcc.core.soft_cache import cache_delete, cache_get, cache_set
 
+WHAT = "the unread count"  # in the log when the cache does not answer
 UNREAD_TTL = 300  # seconds; a bound on staleness should an invalidation ever be missed
 
 
@@ -25,27 +23,17 @@ def unread_count(user) -> int:
 
     if not settings.SHARED_USER_CACHE:
         return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    try:
-        cached = cache.get(_key(user.pk))
-    except Exception:  # the cache is an optimisation: never fail a page for it
-        logger.warning("cache unavailable for the unread count", exc_info=True)
-        cached = None
+    cached = cache_get(_key(user.pk), WHAT)
     if cached is not None:
         return int(cached)
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    try:
-        cache.set(_key(user.pk), count, UNREAD_TTL)
-    except Exception:
-        logger.warning("cache unavailable for the unread count", exc_info=True)
+    cache_set(_key(user.pk), count, UNREAD_TTL, WHAT)
     return count
 
 
 def forget_unread_count(user_id: int) -> None:
     def forget():
-        try:
-            cache.delete(_key(user_id))
-        except Exception:
-            logger.warning("cache unavailable for the unread count", exc_info=True)
+        cache_delete(_key(user_id), WHAT)
 
     forget()
     transaction.on_commit(forget)
