@@ -27,17 +27,18 @@ def proposer_user_ids(proposal: Proposal) -> frozenset[int]:
     user), accepted co-signers, and the proposers of every proposal merged into it."""
 
     def compute() -> frozenset[int]:
-        scope = Q(pk=proposal.pk) | Q(merged_into=proposal.pk)
-        authors = Proposal.objects.filter(scope).order_by().values_list("author_id")
-        leads = Proposal.objects.filter(scope, lead_member__user__isnull=False).order_by().values_list(
-            "lead_member__user_id")
-        # proposal_id IN (the proposal and those merged into it): an index lookup per proposal, never a
+        # Two narrow reads rather than one UNION of three sub-selects, which took longer to compile and plan
+        # than to run. The proposal and those merged into it, with their authors and lead members' users:
+        rows = list(Proposal.objects.filter(Q(pk=proposal.pk) | Q(merged_into=proposal.pk)).order_by()
+                    .values_list("pk", "author_id", "lead_member__user_id"))
+        users = {uid for _pk, author, lead in rows for uid in (author, lead) if uid is not None}
+        # … and their accepted co-signers: proposal_id IN (those ids), an index lookup per proposal, never a
         # walk over every accepted invitation (which an OR across the join would force).
-        cosigners = CosignerInvitation.objects.filter(
-            proposal__in=Proposal.objects.filter(scope).order_by().values("pk"),
-            status=InvitationStatus.ACCEPTED, member__user__isnull=False,
-        ).order_by().values_list("member__user_id")
-        return frozenset(uid for (uid,) in authors.union(leads, cosigners) if uid is not None)
+        users.update(CosignerInvitation.objects.filter(
+            proposal__in=[pk for pk, _author, _lead in rows], status=InvitationStatus.ACCEPTED,
+            member__user__isnull=False,
+        ).order_by().values_list("member__user_id", flat=True))
+        return frozenset(users)
 
     return _cache(proposal, "proposers", compute)
 
