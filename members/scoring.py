@@ -21,7 +21,8 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from zhongyuan_cppcc.core.parameters import get_parameters
-from zhongyuan_cppcc.lists.paging import cached_by_sql, tables_in
+from zhongyuan_cppcc.dashboard.cache import tables_in
+from zhongyuan_cppcc.lists.paging import cached_by_sql
 
 from .models import LedgerEvent, LedgerKind, LedgerRule, Member, MemberYearScore
 

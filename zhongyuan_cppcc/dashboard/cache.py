@@ -79,10 +79,6 @@ def counted_table_apps() -> dict[str, str]:
     return dict(sorted(tables.items()))
 
 
-def counted_tables() -> list[str]:
-    return list(counted_table_apps())
-
-
 @lru_cache(maxsize=1)
 def version_labels() -> tuple[str, ...]:
     return tuple(sorted(set(counted_table_apps().values())))
@@ -146,10 +142,15 @@ def _table_pattern() -> re.Pattern:
     return re.compile(r"(?<![\w$])(" + "|".join(re.escape(t) for t in tables) + r")(?![\w$])")
 
 
+def tables_in(sql: str) -> set[str]:
+    """The model tables a statement names."""
+    return set(_table_pattern().findall(sql))
+
+
 def apps_read(sql: str) -> set[str]:
     """The counted apps whose tables `sql` names; with UNCACHEABLE when it names another model table."""
     counted = counted_table_apps()
-    return {counted.get(table, UNCACHEABLE) for table in _table_pattern().findall(sql)}
+    return {counted.get(table, UNCACHEABLE) for table in tables_in(sql)}
 
 
 # The sets of apps read by the computations running now, innermost last (nested cached figures report theirs).

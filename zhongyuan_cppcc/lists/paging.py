@@ -19,30 +19,13 @@ that SQL reads carries the version trigger.
 """
 
 import hashlib
-import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
-
-_QUOTED = re.compile(r'"([^"]+)"')
-
-
-@lru_cache(maxsize=1)
-def _model_tables() -> frozenset:
-    from django.apps import apps
-
-    return frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
-
-
-def tables_in(sql: str) -> set[str]:
-    """The model tables a statement the ORM wrote names (quoted identifiers)."""
-    tables = _model_tables()
-    return {name for name in _QUOTED.findall(sql) if name in tables}
 
 
 def cached_by_sql(name: str, compute: Callable, *, db: str, sql: str, params, reads: set[str]):
@@ -61,6 +44,8 @@ def cached_by_sql(name: str, compute: Callable, *, db: str, sql: str, params, re
 def cached_count(queryset: QuerySet) -> int:
     """`queryset.count()`, from the data-version cache when nothing it counts has changed since; counted afresh
     when it reads a table whose writes do not advance the version (notifications, the audit log)."""
+    from zhongyuan_cppcc.dashboard.cache import tables_in
+
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:

@@ -4,8 +4,7 @@ triggers with it; the sequences and the new triggers are added after every migra
 
 from django.db import migrations
 
-from zhongyuan_cppcc.dashboard.cache import FUNCTION
-
+FUNCTION = "data_version_advance"  # as zhongyuan_cppcc.dashboard.cache.FUNCTION names it
 OLD_FUNCTION = "dashboard_bump_data_version"
 OLD_SEQUENCE = "dashboard_data_version"
 
