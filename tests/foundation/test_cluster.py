@@ -31,7 +31,8 @@ from zhongyuan_cppcc.core.parameters import get_parameter
 from zhongyuan_cppcc.notifications.models import Notification
 
 # One cluster for the module: its tests run on one worker, which starts it once.
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("cluster")]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("cluster"),
+              pytest.mark.usefixtures("cluster_quiet_before_flush")]
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -89,6 +90,24 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
         yield handle
     finally:
         handle.run("stop")
+
+
+@pytest.fixture
+def cluster_quiet_before_flush(transactional_db):
+    """Torn down before the test's flush: waits until no cluster process has a statement or a transaction open
+    on the test database. A task still finishing (a reminder's second send, which finds it sent) holds locks
+    the flush's TRUNCATE needs while waiting for one the TRUNCATE has taken: PostgreSQL ends the flush as a
+    deadlock, and the next tests find the rows it left."""
+    yield
+
+    def quiet() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND (state = 'active' OR state LIKE 'idle in transaction%')")
+            return cursor.fetchone()[0] == 0
+
+    wait_until(quiet, timeout=60)
 
 
 class Browser:
