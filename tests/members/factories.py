@@ -14,9 +14,13 @@ _serial = iter(range(1, 10**6))
 
 
 def make_id_number(n: int | None = None, *, birth: date = date(1980, 5, 17), male: bool = True,
-                   region: str = "410102") -> str:
-    """A valid 18-character ID number; `n` picks the sequence number (unique per n)."""
-    n = next(_serial) if n is None else n
+                   region: str | None = None) -> str:
+    """A valid 18-character ID number; `n` picks the sequence number (unique per n). Numbers drawn without `n`
+    (MemberFactory's) carry another region code, so they never equal a number a test chose: the sequence
+    repeats every 500, and a factory member made in the same test could otherwise take the test's number."""
+    if n is None:
+        n, region = next(_serial), region or "410103"
+    region = region or "410102"
     sequence = (n % 500) * 2 + (1 if male else 0)
     first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
     return first17 + id_check_char(first17)

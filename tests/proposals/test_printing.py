@@ -5,6 +5,7 @@ import re
 from urllib.parse import unquote
 
 import pytest
+import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,10 +47,12 @@ def test_a_reprint_is_not_laid_out_again_and_an_edit_shows_at_once(client_for, m
     proposal = ProposalFactory(submitted=True, author=author)
     client, url = client_for(author), reverse("proposals:print-pdf", args=[proposal.pk])
     layouts = Layouts(monkeypatch)
-    first = is_pdf(client.get(url))
-    assert is_pdf(client.get(url)) == first and layouts.count == 1
-    Proposal.objects.filter(pk=proposal.pk).update(title="关于改进社区养老服务的建议（修改稿）")
-    assert is_pdf(client.get(url)) != first and layouts.count == 2
+    # The form shows the minute it was printed at: the clock stands still so that the reprint is the same document.
+    with time_machine.travel(timezone.now(), tick=False):
+        first = is_pdf(client.get(url))
+        assert is_pdf(client.get(url)) == first and layouts.count == 1
+        Proposal.objects.filter(pk=proposal.pk).update(title="关于改进社区养老服务的建议（修改稿）")
+        assert is_pdf(client.get(url)) != first and layouts.count == 2
 
 
 def test_the_reply_prints_once_approved(client_for, w):
