@@ -10,7 +10,7 @@ from zhongyuan_cppcc.core.registry import HomeLink, HomeSection
 def home_sections(user) -> list[HomeSection]:
     from .models import ImportJob, Member, MemberStatus, Visit
     from .scoring import grade_label, member_breakdown, member_standing
-    from .selectors import default_year, eligible_member_ids, member_of_user
+    from .selectors import default_year, member_of_user
 
     sections: list[HomeSection] = []
     this_year = timezone.localdate().year
@@ -25,7 +25,7 @@ def home_sections(user) -> list[HomeSection]:
         else:
             year = default_year(member)
             current = member_breakdown(member=member, years=[year])[year]
-            standing = member_standing(member_id=member.pk, year=year, eligible_ids=eligible_member_ids(year))
+            standing = member_standing(member_id=member.pk, year=year)
             note = _("%(year)s: %(score)s points, %(grade)s.") % {
                 "year": year, "score": current.score, "grade": grade_label(current.grade, year=year)}
             if standing.rank:

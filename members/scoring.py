@@ -10,10 +10,13 @@ breakdown); tests check that both agree.
 
 import hashlib
 import threading
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -21,7 +24,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from zhongyuan_cppcc.core.parameters import get_parameters
-from zhongyuan_cppcc.dashboard.cache import tables_in
+from zhongyuan_cppcc.dashboard.cache import cached_counts, tables_in
 from zhongyuan_cppcc.lists.paging import cached_by_sql
 
 from .models import LedgerEvent, LedgerKind, LedgerRule, Member, MemberYearScore
@@ -427,33 +430,52 @@ class Standing:
         return rank_band(self.rank, self.total)
 
 
-def member_standing(*, member_id: int, year: int, eligible_ids: list[int]) -> Standing:
-    """A member's score and competition rank among the eligible members (rank None if not eligible)."""
-    totals = year_totals(year)
-    score = totals.get(member_id, ZERO)
-    if member_id not in set(eligible_ids):
-        return Standing(score=score, rank=None, total=len(eligible_ids))
-    better = sum(1 for pk in eligible_ids if totals.get(pk, ZERO) > score)
-    return Standing(score=score, rank=better + 1, total=len(eligible_ids))
+@dataclass(frozen=True)
+class YearField:
+    """The members eligible in a year with their stored scores: what one member's standing is read from."""
+
+    ids: array  # the eligible members' ids, ascending
+    cents: array  # their scores in cents, in the same order (0 without a stored score)
+    ascending: array  # the same scores, ascending
+
+    def standing_of(self, member_id: int) -> tuple[int, int | None]:
+        """(the member's score in cents if eligible, else None; their competition rank if eligible, else None)."""
+        at = bisect_left(self.ids, member_id)
+        if at == len(self.ids) or self.ids[at] != member_id:
+            return None, None
+        cents = self.cents[at]
+        return cents, len(self.ascending) - bisect_right(self.ascending, cents) + 1
 
 
-def stored_standing(*, member_id: int, year: int, eligible: QuerySet[Member]) -> Standing:
-    """`member_standing` in one query from the stored year scores: the member's score, competition rank
-    among `eligible` (None if not eligible) and how many are eligible."""
-    eligible_sql, eligible_params = eligible.order_by().values("pk").query.sql_with_params()
-    table = MemberYearScore._meta.db_table
-    sql = f"""
-WITH mine AS (SELECT COALESCE(MAX(cents), 0) AS cents FROM {table} WHERE member_id = %s AND year = %s),
-eligible (id) AS MATERIALIZED ({eligible_sql})
-SELECT (SELECT cents FROM mine),
-       (SELECT COUNT(*) FROM eligible),
-       EXISTS (SELECT 1 FROM eligible WHERE id = %s),
-       (SELECT COUNT(*) FROM eligible e LEFT JOIN {table} t ON t.member_id = e.id AND t.year = %s
-        WHERE COALESCE(t.cents, 0) > (SELECT cents FROM mine))"""
+def _year_field(year: int) -> YearField:
+    from .selectors import eligible_members_for_year
+
+    eligible_sql, params = eligible_members_for_year(year).order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [member_id, year, *eligible_params, member_id, year])
-        cents, total, is_eligible, better = cursor.fetchone()
-    return Standing(score=_from_cents(cents), rank=better + 1 if is_eligible else None, total=int(total))
+        cursor.execute(f"SELECT e.pk, COALESCE(t.cents, 0) FROM ({eligible_sql}) e "
+                       f"LEFT JOIN {MemberYearScore._meta.db_table} t ON t.member_id = e.pk AND t.year = %s "
+                       f"ORDER BY e.pk", [*params, year])
+        rows = cursor.fetchall()
+    cents = array("q", (row[1] for row in rows))
+    return YearField(ids=array("q", (row[0] for row in rows)), cents=cents, ascending=array("q", sorted(cents)))
+
+
+def year_field(year: int) -> YearField:
+    """The year's field of eligible members and scores, computed once per change to the members module's data
+    (dashboard/cache.py: the data-version cache) rather than per page: ranking one member among 25,000 took a
+    50 ms query on every record and home page at full scale; from the field it is two binary searches."""
+    return cached_counts("members.year-field", partial(_year_field, year), year)
+
+
+def member_standing(*, member_id: int, year: int) -> Standing:
+    """A member's standing among the members eligible in `year`: the stored score, the competition rank (None if
+    not eligible) and how many are eligible."""
+    field = year_field(year)
+    cents, rank = field.standing_of(member_id)
+    if cents is None:  # not eligible: the score still shows
+        cents = MemberYearScore.objects.filter(member_id=member_id, year=year).values_list(
+            "cents", flat=True).first() or 0
+    return Standing(score=_from_cents(cents), rank=rank, total=len(field.ids))
 
 
 def top_of_year(*, year: int, eligible_ids: list[int], count: int) -> tuple[list[tuple[int, Decimal, int]], dict]:

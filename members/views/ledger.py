@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..exporting import label_ledger_events
 from ..forms import LedgerRuleCreateForm, LedgerRuleForm, ReasonForm, SingleEventForm
 from ..models import LedgerEvent, LedgerRule, Member
-from ..scoring import grade_thresholds, member_breakdown, stored_standing
+from ..scoring import grade_thresholds, member_breakdown, member_standing
 from ._common import _FormPage, _MemberObjectMixin, _year_from
 
 
@@ -26,12 +26,12 @@ def _record_context(request, member: Member, *, own: bool = False) -> dict:
     year = _year_from(request, default=default_year)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
-    # The thresholds and rules are read once per page; the standing comes from the stored scores.
+    # The thresholds and rules are read once per page; the standing comes from the year's field (scoring.py).
     thresholds = grade_thresholds()
     rules = {(r.kind, r.subkind): r for r in LedgerRule.objects.all()}
     breakdown = member_breakdown(member=member, years=years, thresholds=thresholds, rules=rules)
     current = breakdown[year]
-    standing = stored_standing(member_id=member.pk, year=year, eligible=selectors.eligible_members_for_year(year))
+    standing = member_standing(member_id=member.pk, year=year)
     events = label_ledger_events(list(selectors.ledger_events_of(member=member, year=year)), rules)
     for event in events:
         event.staff_recorded = event.source_type_id is None or event.source_type.model == "activity"
