@@ -1,5 +1,6 @@
 """Role-home sections of the opinion-report module: what each role has waiting, each line linking to its list."""
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,15 +15,17 @@ def home_sections(user) -> list[HomeSection]:
 
     sections: list[HomeSection] = []
     if user.has_perm("opinions.view_own_reports"):
-        mine = selectors.opinion_reports_of(user=user).order_by()
+        # One aggregate over the member's own reports, each figure the filter its list link applies.
+        figures = selectors.opinion_reports_of(user=user).order_by().aggregate(
+            total=Count("pk"), revision=Count("pk", filter=Q(status__in=REVISION_STATUSES)),
+            adopted=Count("pk", filter=Q(status=Status.ADOPTED)))
         mine_url = reverse("opinions:report-mine")
         sections.append(HomeSection(title=_("My opinion reports"), order=20, links=[
             HomeLink(label=_("Write a new opinion report"), url=reverse("opinions:report-create")),
             HomeLink(label=_("Drafts and reports returned for revision"), url=f"{mine_url}?stage=revision",
-                     count=mine.filter(status__in=REVISION_STATUSES).count()),
-            HomeLink(label=_("Adopted reports"), url=f"{mine_url}?status={Status.ADOPTED}",
-                     count=mine.filter(status=Status.ADOPTED).count()),
-            HomeLink(label=_("All my reports"), url=mine_url, count=mine.count()),
+                     count=figures["revision"]),
+            HomeLink(label=_("Adopted reports"), url=f"{mine_url}?status={Status.ADOPTED}", count=figures["adopted"]),
+            HomeLink(label=_("All my reports"), url=mine_url, count=figures["total"]),
         ]))
     if user.has_perm("opinions.handle_reports"):
         base = reverse("opinions:report-all")

@@ -20,14 +20,16 @@ def home_sections(user) -> list[HomeSection]:
     archive = HomeLink(label=_("Archive of proposals and replies"), url=reverse("proposals:archive"))
     if user.has_perm("proposals.list_own_proposals"):
         mine_url = reverse("proposals:my-proposals")
-        mine = selectors.my_proposals_for(user=user).order_by()
-        to_rate = mine.filter(selectors.mine_show_q(user=user, show="to_rate")).count()
+        # One aggregate over the member's own list, each figure the condition its list link applies (?show=…).
+        figures = selectors.my_proposals_for(user=user).order_by().aggregate(total=Count("pk"), **{
+            show: Count("pk", filter=selectors.mine_show_q(user=user, show=show))
+            for show in ("invitations", "to_rate")})
         sections.append(HomeSection(title=_("My proposals"), order=10, links=[
-            HomeLink(label=_("My proposals and co-signings"), url=mine_url,
-                     count=selectors.my_proposals_for(user=user).count()),
+            HomeLink(label=_("My proposals and co-signings"), url=mine_url, count=figures["total"]),
             HomeLink(label=_("Invitations to co-sign"), url=mine_url + "?show=invitations",
-                     count=mine.filter(selectors.mine_show_q(user=user, show="invitations")).count()),
-            HomeLink(label=_("Replies waiting for my rating"), url=mine_url + "?show=to_rate", count=to_rate),
+                     count=figures["invitations"]),
+            HomeLink(label=_("Replies waiting for my rating"), url=mine_url + "?show=to_rate",
+                     count=figures["to_rate"]),
             archive,
         ]))
         if user.has_perm("proposals.add_proposal"):

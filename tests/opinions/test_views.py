@@ -9,6 +9,7 @@ from opinions.workflow import Status
 from tests.factories import make_user
 from tests.members.factories import MemberFactory
 from tests.opinions.factories import TEXT, make_report
+from zhongyuan_cppcc.core.registry import home_sections_for
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +192,16 @@ def test_home_sections_and_navigation(client_for):
     make_report(status="submitted")
     officer_home = client_for(make_user("opinion_officer")).get("/").content.decode()
     assert "已提交，待筛选" in officer_home and reverse("opinions:report-list") in officer_home
-    writer_home = client_for(make_user("correspondent")).get("/").content.decode()
+    writer = make_user("correspondent")
+    writer_home = client_for(writer).get("/").content.decode()
     assert reverse("opinions:report-create") in writer_home
+    # The writer's figures (one aggregate over their own reports) are the numbers their lists show.
+    for status in ("draft", "returned", "adopted", "submitted"):
+        make_report(author=writer, status=status)
+    mine = reverse("opinions:report-mine")
+    links = {link.url: link.count for section in home_sections_for(writer) for link in section.links}
+    for url in (mine, f"{mine}?stage=revision", f"{mine}?status=adopted"):
+        assert links[url] == client_for(writer).get(url).context["page_obj"].paginator.count, url
+    assert (links[mine], links[f"{mine}?stage=revision"], links[f"{mine}?status=adopted"]) == (4, 2, 1)
     handler_home = client_for(make_user("handler")).get("/").content.decode()
     assert reverse("opinions:report-list") not in handler_home

@@ -13,6 +13,7 @@ from proposals import services
 from proposals.models import Assignment, Proposal, Reply
 from proposals.workflow import Status
 from zhongyuan_cppcc.audit.models import AuditEvent
+from zhongyuan_cppcc.core.registry import home_sections_for
 
 from .factories import ProposalFactory, make_member
 
@@ -462,6 +463,13 @@ def test_home_sections_per_role(client_for, w, member, other_member):
     page = html(client_for(member.user).get(home))
     assert "我的提案" in page and MINE in page and reverse("proposals:proposal-list") in page
     assert ARCHIVE in page
+    # Each count is the number of rows its link lists (one aggregate over the member's own list).
+    ProposalFactory(author=member.user, replied=True)
+    links = {link.url: link.count for section in home_sections_for(member.user) for link in section.links}
+    for url in (MINE, MINE + "?show=invitations", MINE + "?show=to_rate"):
+        listed = client_for(member.user).get(url).context["page_obj"].paginator.count
+        assert links[url] == listed, (url, links[url], listed)
+    assert (links[MINE], links[MINE + "?show=invitations"], links[MINE + "?show=to_rate"]) == (3, 1, 1)
     page = html(client_for(w.officer).get(home))
     assert "status=submitted" in page and QUEUE in page and UNITS in page
     page = html(client_for(w.lead_handler).get(home))
