@@ -17,6 +17,7 @@ from django.utils import timezone
 from members.models import HandlingUnit
 from zhongyuan_cppcc.core.masking import mask_text
 from zhongyuan_cppcc.core.parameters import get_parameter
+from zhongyuan_cppcc.lists.paging import cached_count
 from zhongyuan_cppcc.workflow.history import RecentHistory, recent_steps
 
 from . import access, similarity
@@ -144,7 +145,7 @@ def unit_proposals_count(*, user, unit: HandlingUnit | None = None) -> int:
     assignment's proposal exists, so its distinct proposal ids are exactly the listed proposals)."""
     if "handler" not in _roles(user):
         return 0
-    return access.unit_assignments(user, unit.pk if unit else None).values("proposal_id").distinct().count()
+    return cached_count(access.unit_assignments(user, unit.pk if unit else None).values("proposal_id").distinct())
 
 
 # The home counters' subsets of a list (?show=…): the counter and the list it opens apply the same condition.

@@ -224,6 +224,22 @@ def test_a_lists_count_is_kept_until_the_counted_data_changes(people):
 
 
 @pytest.mark.django_db
+def test_a_distinct_values_count_is_kept_as_what_it_selects(people):
+    """A `.values(…).distinct()` count (a unit's proposals counted on their assignments) is kept under its own
+    statement: the distinct values, not the rows they come from."""
+    from zhongyuan_cppcc.lists.paging import cached_count
+
+    staff = User.objects.filter(username__in=["anna", "bert", "carl"]).values("is_staff").distinct()
+    with CaptureQueriesContext(connection) as queries:
+        assert cached_count(staff) == 2 and cached_count(staff) == 2
+    assert _counts(queries) == 1
+    three = User.objects.filter(username__in=["anna", "bert", "carl"])
+    assert cached_count(three.values("username").distinct()) == 3 and cached_count(three) == 3
+    User.objects.filter(username="carl").update(is_staff=False)
+    assert cached_count(staff) == 1
+
+
+@pytest.mark.django_db
 def test_a_count_reading_a_table_without_the_version_trigger_is_never_kept(people):
     from zhongyuan_cppcc.lists.paging import cached_count
     from zhongyuan_cppcc.notifications.models import Notification

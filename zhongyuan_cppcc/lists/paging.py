@@ -43,11 +43,15 @@ def cached_by_sql(name: str, compute: Callable, *, db: str, sql: str, params, re
 
 def cached_count(queryset: QuerySet) -> int:
     """`queryset.count()`, from the data-version cache when nothing it counts has changed since; counted afresh
-    when it reads a table whose writes do not advance the version (notifications, the audit log)."""
+    when it reads a table whose writes do not advance the version (notifications, the audit log). A `.values()`
+    or `.distinct()` queryset counts what it selects (e.g. distinct proposal ids of assignments)."""
     from zhongyuan_cppcc.dashboard.cache import tables_in
 
+    keyed = queryset.order_by()
+    if not (keyed.query.distinct or keyed.query.values_select):  # its rows are its objects: name them by key
+        keyed = keyed.values("pk")
     try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, params = keyed.query.sql_with_params()
     except EmptyResultSet:
         return 0
     return cached_by_sql("list-count", queryset.count, db=queryset.db, sql=sql, params=params,
@@ -85,19 +89,25 @@ class IdsFirst:
         # planner join every matching row again before looking at the ids.
         rows = self.queryset.all()
         rows.query.where = WhereNode()
-        ids = self.ids(key)
-        if connections[rows.db].vendor != "postgresql":
-            return rows.filter(pk__in=ids)
         # `id = ANY(ARRAY(…))`: the id query runs once, first (an InitPlan), then each row is found by its
         # primary key. With `id IN (…)` PostgreSQL joined every proposal to its related rows and then
         # matched the 25 ids (a hash semi join after the left joins).
-        try:
-            sql, params = ids.query.get_compiler(using=rows.db).as_sql()
-        except EmptyResultSet:  # a filter that matches nothing (e.g. `pk__in=[]`, `.none()`)
-            return rows.none()
-        meta = rows.model._meta
-        column = f"{connection_quote(rows.db, meta.db_table)}.{connection_quote(rows.db, meta.pk.column)}"
-        return rows.filter(RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField()))
+        return pk_in_array(rows, self.ids(key))
+
+
+def pk_in_array(queryset: QuerySet, ids: QuerySet) -> QuerySet:
+    """`queryset` restricted to the keys `ids` selects, as `pk = ANY(ARRAY(ids))` on PostgreSQL: the ids are
+    computed once, first, and the rows are looked up by their primary key (an index condition, in key order),
+    whatever the LIMIT makes the planner expect of `pk IN (ids)` (a semi join it may walk the whole table for)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(pk__in=ids)
+    try:
+        sql, params = ids.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that matches nothing (e.g. `pk__in=[]`, `.none()`)
+        return queryset.none()
+    meta = queryset.model._meta
+    column = f"{connection_quote(queryset.db, meta.db_table)}.{connection_quote(queryset.db, meta.pk.column)}"
+    return queryset.filter(RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField()))
 
 
 def connection_quote(alias: str, name: str) -> str:
