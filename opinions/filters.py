@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Sector, Street
 from zhongyuan_cppcc.lists.filters import IntegerFilter, ListFilterSet, TextFilter
+from zhongyuan_cppcc.lists.paging import pk_in_array
 
 from . import statistics
 from .models import Category, OpinionReport
@@ -38,7 +39,12 @@ class ReportFilterSet(ListFilterSet):
         year = self.form.cleaned_data.get("year")
         if not year:
             return qs
-        return qs.filter(pk__in=statistics.FIGURES_BY_KEY[value].reports(year).values("pk"))
+        figure = statistics.FIGURES_BY_KEY[value]
+        if figure.where is not None:  # a condition on the reports themselves
+            return qs.filter(figure.where(year))
+        # Reports another table names: their ids first, then the page of them. As `pk IN (…)` under the list's
+        # LIMIT, PostgreSQL walked the reports newest first looking for them (46–200 ms at 300,000 reports).
+        return pk_in_array(qs, figure.ids(year))
 
 
 # The author's reports still in their hands: the home page's "drafts and reports returned" counter.

@@ -7,6 +7,7 @@ instructions do not count. Years: collected by first submission, bulletins by pu
 the batch's date, outcomes and instructions by their own dates.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -18,45 +19,50 @@ from .workflow import COLLECTED_STATUSES, Status
 ADOPTION_KINDS = [OutcomeKind.ALONE, OutcomeKind.COMBINED]
 
 
+def collected_q(year: int) -> Q:
+    return Q(submitted_at__year=year, status__in=COLLECTED_STATUSES)
+
+
 def collected(year: int) -> QuerySet[OpinionReport]:
-    return OpinionReport.objects.filter(submitted_at__year=year, status__in=COLLECTED_STATUSES)
+    return OpinionReport.objects.filter(collected_q(year))
 
 
-def adopted_by_office(year: int) -> QuerySet[OpinionReport]:
-    return OpinionReport.objects.filter(submitted_at__year=year, status=Status.ADOPTED)
+def adopted_by_office_q(year: int) -> Q:
+    return Q(submitted_at__year=year, status=Status.ADOPTED)
 
 
-def published(year: int) -> QuerySet[OpinionReport]:
-    return OpinionReport.objects.filter(bulletin_entry__bulletin__year=year,
-                                        bulletin_entry__bulletin__number__isnull=False)
+def published_q(year: int) -> Q:
+    return Q(bulletin_entry__bulletin__year=year, bulletin_entry__bulletin__number__isnull=False)
 
 
-def reported(year: int) -> QuerySet[OpinionReport]:
-    return OpinionReport.objects.filter(pk__in=OpinionReport.upward_batches.through.objects.filter(
-        upwardbatch__sent_on__year=year).values("opinionreport_id"))
+# Figures of the reports another table names (outcomes, instructions, upward batches): `<figure>_ids(year)` selects
+# their ids there, and the figure is the reports with those ids.
+
+def reported_ids(year: int) -> QuerySet:
+    return OpinionReport.upward_batches.through.objects.filter(upwardbatch__sent_on__year=year).values(
+        "opinionreport_id")
 
 
-def adopted_at(level: str):
-    def figure(year: int) -> QuerySet[OpinionReport]:
-        return OpinionReport.objects.filter(pk__in=_live_outcomes(year).filter(
-            level=level, kind__in=ADOPTION_KINDS).values("report_id"))
-    return figure
+def adopted_ids_at(level: str):
+    def ids(year: int) -> QuerySet:
+        return _live_outcomes(year).filter(level=level, kind__in=ADOPTION_KINDS).values("report_id")
+    return ids
 
 
-def forwarded_province_plus(year: int) -> QuerySet[OpinionReport]:
-    return OpinionReport.objects.filter(pk__in=_live_outcomes(year).filter(
-        kind=OutcomeKind.FORWARDED, level__in=[Level.PROVINCE, Level.NATIONAL]).values("report_id"))
+def forwarded_province_plus_ids(year: int) -> QuerySet:
+    return _live_outcomes(year).filter(kind=OutcomeKind.FORWARDED,
+                                       level__in=[Level.PROVINCE, Level.NATIONAL]).values("report_id")
 
 
-def instructed_by(title: str | None):
-    def figure(year: int) -> QuerySet[OpinionReport]:
+def instructed_ids_by(title: str | None):
+    def ids(year: int) -> QuerySet:
         from .models import Instruction
 
         live = Instruction.objects.filter(date__year=year, withdrawn_at__isnull=True)
         if title:
             live = live.filter(leader_title=title)
-        return OpinionReport.objects.filter(pk__in=live.values("report_id"))
-    return figure
+        return live.values("report_id")
+    return ids
 
 
 def _live_outcomes(year: int):
@@ -69,23 +75,27 @@ def _live_outcomes(year: int):
 class Figure:
     key: str
     label: str
-    reports: object  # year -> QuerySet[OpinionReport]
+    where: Callable[[int], Q] | None = None  # year -> the condition on the reports
+    ids: Callable[[int], QuerySet] | None = None  # or: year -> their ids, selected in another table
+
+    def reports(self, year: int) -> QuerySet[OpinionReport]:
+        return OpinionReport.objects.filter(self.where(year) if self.where else Q(pk__in=self.ids(year)))
 
 
 FIGURES = [
-    Figure("collected", _("Collected"), collected),
-    Figure("adopted_office", _("Adopted by the office"), adopted_by_office),
-    Figure("published", _("Published in bulletins"), published),
-    Figure("reported", _("Reported upward"), reported),
-    Figure("adopted_district", _("Adopted at district level"), adopted_at(Level.DISTRICT)),
-    Figure("adopted_city", _("Adopted by the city CPPCC"), adopted_at(Level.CITY)),
-    Figure("adopted_province", _("Adopted at provincial level"), adopted_at(Level.PROVINCE)),
-    Figure("adopted_national", _("Adopted nationally"), adopted_at(Level.NATIONAL)),
-    Figure("forwarded_province", _("Forwarded to province or above"), forwarded_province_plus),
-    Figure("instructed", _("Instructed by leaders"), instructed_by(None)),
+    Figure("collected", _("Collected"), where=collected_q),
+    Figure("adopted_office", _("Adopted by the office"), where=adopted_by_office_q),
+    Figure("published", _("Published in bulletins"), where=published_q),
+    Figure("reported", _("Reported upward"), ids=reported_ids),
+    Figure("adopted_district", _("Adopted at district level"), ids=adopted_ids_at(Level.DISTRICT)),
+    Figure("adopted_city", _("Adopted by the city CPPCC"), ids=adopted_ids_at(Level.CITY)),
+    Figure("adopted_province", _("Adopted at provincial level"), ids=adopted_ids_at(Level.PROVINCE)),
+    Figure("adopted_national", _("Adopted nationally"), ids=adopted_ids_at(Level.NATIONAL)),
+    Figure("forwarded_province", _("Forwarded to province or above"), ids=forwarded_province_plus_ids),
+    Figure("instructed", _("Instructed by leaders"), ids=instructed_ids_by(None)),
     Figure("instructed_secretary", _("Instructed by the district Party secretary"),
-           instructed_by(LeaderTitle.DISTRICT_SECRETARY)),
-    Figure("instructed_head", _("Instructed by the district head"), instructed_by(LeaderTitle.DISTRICT_HEAD)),
+           ids=instructed_ids_by(LeaderTitle.DISTRICT_SECRETARY)),
+    Figure("instructed_head", _("Instructed by the district head"), ids=instructed_ids_by(LeaderTitle.DISTRICT_HEAD)),
 ]
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
 
