@@ -438,7 +438,7 @@ class YearField:
     cents: array  # their scores in cents, in the same order (0 without a stored score)
     ascending: array  # the same scores, ascending
 
-    def standing_of(self, member_id: int) -> tuple[int, int | None]:
+    def standing_of(self, member_id: int) -> tuple[int | None, int | None]:
         """(the member's score in cents if eligible, else None; their competition rank if eligible, else None)."""
         at = bisect_left(self.ids, member_id)
         if at == len(self.ids) or self.ids[at] != member_id:
