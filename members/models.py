@@ -383,7 +383,7 @@ class LedgerEvent(models.Model):
             models.Index(fields=["member", "date"]),
             models.Index(fields=["date", "kind", "subkind"]),
             models.Index(fields=["source_type", "source_id"]),
-            # Latest withdrawal, part of the ledger fingerprint (scoring.ledger_fingerprint).
+            # Withdrawn events (the latest withdrawal).
             models.Index(fields=["withdrawn_at"], condition=Q(withdrawn_at__isnull=False),
                          name="ledgerevent_withdrawn_idx"),
         ]

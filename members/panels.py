@@ -12,8 +12,8 @@ TOP_PERFORMERS = 10
 
 def dashboard_panels(user, year: int, scope) -> list[Panel]:
     from .models import Meeting, MeetingKind, Member, Visit
-    from .scoring import Grade, top_of_year, year_totals
-    from .selectors import eligible_member_ids, eligible_members_for_year, members_by_party, members_by_sector
+    from .scoring import Grade, top_of_year, year_field
+    from .selectors import eligible_members_for_year, members_by_party, members_by_sector
 
     can_list = user.has_perm("members.view_member")
     street = scope.street  # the street working committee (the member list's `street` filter)
@@ -50,13 +50,12 @@ def dashboard_panels(user, year: int, scope) -> list[Panel]:
     panels = [composition, by_sector]
     if not user.has_perm("members.view_ranking"):
         return panels
-    eligible = eligible_member_ids(year)
-    top, counts = top_of_year(year=year, eligible_ids=eligible, count=TOP_PERFORMERS)
-    _top_before, counts_before = top_of_year(year=year - 1, eligible_ids=eligible_member_ids(year - 1), count=0)
+    top, counts = top_of_year(year=year, count=TOP_PERFORMERS)
+    _top_before, counts_before = top_of_year(year=year - 1, count=0)
     names = dict(Member.objects.filter(pk__in=[pk for pk, _score, _rank in top]).values_list("pk", "name"))
-    totals = year_totals(year)
-    active = sum(1 for pk in eligible if totals.get(pk))
-    participation = f"{active * 100 // len(eligible)}%" if eligible else "—"
+    field = year_field(year)
+    active = sum(1 for cents in field.cents if cents)
+    participation = f"{active * 100 // len(field.ids)}%" if field.ids else "—"
     visits = Visit.objects.filter(date__year=year).count()
     visits_before = Visit.objects.filter(date__year=year - 1).count()
     meetings = Meeting.objects.filter(kind=MeetingKind.STANDING, date__year=year).count()

@@ -8,18 +8,15 @@ written once in SQL (`_SCORED_CTE`, for rankings) and once in Python (`capped`, 
 breakdown); tests check that both agree.
 """
 
-import hashlib
-import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -313,52 +310,6 @@ def _run_aggregate(sql: str, params: list) -> list[tuple]:
 AGGREGATE_WORK_MEM = "64MB"
 
 
-# --- The year's totals of everybody, cached under the exact state of the ledger ----------------------
-
-
-def ledger_fingerprint() -> str:
-    """Changes whenever anything a score depends on changes: an event recorded (new id) or withdrawn
-    (later withdrawal time), a rule added or edited. Events are never updated or deleted otherwise.
-    The rules (a few dozen rows) count by their content, not by their update time: a time is only as good as
-    the clock of the process that wrote it (one web server's clock behind another's, or rows written before
-    the clock was set back, left the old totals in place after a rule's points changed)."""
-    events = LedgerEvent.objects.aggregate(last=Max("id"), withdrawn=Max("withdrawn_at"))
-    rules = repr(list(LedgerRule.objects.order_by("pk").values_list("pk", "points", "annual_cap")))
-    return f"{events['last']}|{events['withdrawn']}|{hashlib.sha1(rules.encode()).hexdigest()[:16]}"
-
-
-# (year, fingerprint) -> totals, newest last. In-process (no serialisation of 25,000 decimals per
-# request); each process fills it once per change of the ledger.
-_TOTALS: OrderedDict[tuple[int, str], dict[int, Decimal]] = OrderedDict()
-_TOTALS_KEEP = 8
-_TOTALS_LOCK = threading.Lock()
-
-
-def year_totals(year: int) -> dict[int, Decimal]:
-    """Score per member (members without events are absent) for a year. The same SQL as the ranking;
-    the result is kept under the ledger fingerprint, so a kept value is never out of date: any change
-    to events or rules makes a new key. Used where one member's rank or the top of the year is needed
-    on busy pages (home, record, dashboard); the ranking page runs its own query."""
-    key = (year, ledger_fingerprint())
-    with _TOTALS_LOCK:
-        totals = _TOTALS.get(key)
-        if totals is not None:
-            _TOTALS.move_to_end(key)
-            return totals
-    totals = {member_id: _from_cents(cents) for member_id, cents in
-              MemberYearScore.objects.filter(year=year).values_list("member_id", "cents")}
-    with _TOTALS_LOCK:
-        _TOTALS[key] = totals
-        while len(_TOTALS) > _TOTALS_KEEP:
-            _TOTALS.popitem(last=False)
-    return totals
-
-
-def forget_year_totals() -> None:
-    with _TOTALS_LOCK:
-        _TOTALS.clear()
-
-
 # --- Stored year scores ---------------------------------------------------------------------------
 
 
@@ -478,11 +429,13 @@ def member_standing(*, member_id: int, year: int) -> Standing:
     return Standing(score=_from_cents(cents), rank=rank, total=len(field.ids))
 
 
-def top_of_year(*, year: int, eligible_ids: list[int], count: int) -> tuple[list[tuple[int, Decimal, int]], dict]:
-    """The `count` best (member pk, score, rank) of the eligible members, and the grade counts."""
-    totals = year_totals(year)
+def top_of_year(*, year: int, count: int) -> tuple[list[tuple[int, Decimal, int]], dict]:
+    """The `count` best (member pk, score, rank) of the members eligible in `year`, and the grade counts, from
+    the year's field."""
+    field = year_field(year)
     thresholds = grade_thresholds()
-    scores = sorted(((totals.get(pk, ZERO), pk) for pk in eligible_ids), key=lambda item: (-item[0], item[1]))
+    scores = sorted(((_from_cents(cents), pk) for pk, cents in zip(field.ids, field.cents, strict=True)),
+                    key=lambda item: (-item[0], item[1]))
     top, rank = [], 0
     for position, (value, pk) in enumerate(scores[:count], start=1):
         if not top or value != top[-1][1]:

@@ -181,11 +181,6 @@ def eligible_members_for_year(year: int) -> QuerySet[Member]:
     return Member.objects.filter(serving_in(year))
 
 
-def eligible_member_ids(year: int) -> list[int]:
-    """Primary keys of eligible_members_for_year, unordered (no pinyin sort of 25,000 rows)."""
-    return list(eligible_members_for_year(year).order_by().values_list("pk", flat=True))
-
-
 def ledger_events_of(*, member: Member, year: int) -> QuerySet[LedgerEvent]:
     return (LedgerEvent.objects.filter(member=member, date__year=year)
             .select_related("source_type").order_by("-date", "-id"))

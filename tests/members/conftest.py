@@ -40,13 +40,3 @@ def member_with_account(db):
 @pytest.fixture
 def logged_in(client_for):
     return client_for
-
-
-@pytest.fixture(autouse=True)
-def _fresh_year_totals():
-    """Kept year totals are keyed by the ledger's state; each test starts without any."""
-    from members.scoring import forget_year_totals
-
-    forget_year_totals()
-    yield
-    forget_year_totals()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from members import services
-from members.selectors import eligible_member_ids
+from members.selectors import eligible_members_for_year
 from zhongyuan_cppcc.core.registry import home_sections_for, nav_for
 
 from .factories import MemberFactory, staff_actor
@@ -38,7 +38,7 @@ def test_home_sections(client_for, user_with_role, term):
     services.ledger_record_event(member=better, kind="research", subkind="report", date=date(2023, 3, 2),
                                  actor=staff_actor())
     note = {s.title: s for s in home_sections_for(member.user)}["我的履职档案"].note
-    assert f"排名第 2 / {len(eligible_member_ids(2023))}" in note, note
+    assert f"排名第 2 / {eligible_members_for_year(2023).count()}" in note, note
     officer_sections = {s.title: s for s in home_sections_for(user_with_role("member_officer"))}
     links = {link.url for link in officer_sections["委员工作"].links}
     assert {reverse("members:import"), reverse("members:ranking"), reverse("members:visit-list"),

@@ -439,25 +439,25 @@ def test_eligibility_for_a_year(term):
 
 
 @pytest.mark.django_db
-def test_cached_year_totals_follow_every_change(term):
-    from members.scoring import top_of_year, year_totals
+def test_the_years_field_follows_every_change(term):
+    from members.scoring import top_of_year
 
-    from .test_stored_scores import computed_standing
+    from .test_stored_scores import computed_standing, field_scores
 
     a, b = MemberFactory(name="甲"), MemberFactory(name="乙")
     record(a, "research", "research")
-    assert year_totals(2023) == {a.pk: Decimal("3.00")}
-    event = record(b, "research", "report")  # a new event: new fingerprint, fresh totals
-    assert year_totals(2023) == {a.pk: Decimal("3.00"), b.pk: Decimal("5.00")}
+    assert field_scores(2023) == {a.pk: Decimal("3.00")}
+    event = record(b, "research", "report")  # a new event: new stored scores, the field read afresh
+    assert field_scores(2023) == {a.pk: Decimal("3.00"), b.pk: Decimal("5.00")}
     ids = [a.pk, b.pk]
     assert computed_standing(member_id=a.pk, year=2023, eligible_ids=ids)[1] == 2
     services.ledger_rule_update(rule=rule("research", "research"), label="调研", points=Decimal("6"),
                                 annual_cap=Decimal("15"), unit="次", actor=staff_actor())
     assert computed_standing(member_id=a.pk, year=2023, eligible_ids=ids)[1] == 1
-    top, counts = top_of_year(year=2023, eligible_ids=ids, count=1)
+    top, counts = top_of_year(year=2023, count=1)
     assert top == [(a.pk, Decimal("6.00"), 1)] and counts[Grade.NOT_COMPETENT] == 2
-    # The cached totals agree with the single-query ranking.
+    # The field agrees with the single-query ranking.
     ranking = annual_ranking(year=2023, members=Member.objects.all())
-    assert {r.id: r.score for r in ranking.rows} == year_totals(2023)
-    services.ledger_event_withdraw(event=event, reason="录入错误", actor=staff_actor())  # fresh totals again
-    assert year_totals(2023) == {a.pk: Decimal("6.00")}
+    assert {r.id: r.score for r in ranking.rows} == field_scores(2023)
+    services.ledger_event_withdraw(event=event, reason="录入错误", actor=staff_actor())  # read afresh again
+    assert field_scores(2023) == {a.pk: Decimal("6.00")}

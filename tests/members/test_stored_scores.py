@@ -121,21 +121,33 @@ def test_backfill_command_rebuilds_the_stored_scores(officer):
     assert_stored_equals_recomputed()
 
 
-def computed_standing(*, member_id: int, year: int, eligible_ids: list[int]) -> tuple:
-    """(score, competition rank or None, how many are eligible), worked out in Python from the year's totals."""
-    from members.scoring import ZERO, year_totals
+def eligible_member_ids(year: int) -> list[int]:
+    from members.selectors import eligible_members_for_year
 
-    totals = year_totals(year)
-    score = totals.get(member_id, ZERO)
+    return list(eligible_members_for_year(year).values_list("pk", flat=True))
+
+
+def field_scores(year: int) -> dict[int, Decimal]:
+    """The scores the year's field holds (scoring.year_field), of the eligible members who have one."""
+    from members.scoring import year_field
+
+    field = year_field(year)
+    return {pk: Decimal(cents) / 100 for pk, cents in zip(field.ids, field.cents, strict=True) if cents}
+
+
+def computed_standing(*, member_id: int, year: int, eligible_ids: list[int]) -> tuple:
+    """(score, competition rank or None, how many are eligible), worked out in Python from the stored scores."""
+    totals = {pk: Decimal(cents) / 100 for pk, cents in
+              MemberYearScore.objects.filter(year=year).values_list("member_id", "cents")}
+    score = totals.get(member_id, Decimal(0))
     if member_id not in eligible_ids:
         return score, None, len(eligible_ids)
-    return score, 1 + sum(1 for pk in eligible_ids if totals.get(pk, ZERO) > score), len(eligible_ids)
+    return score, 1 + sum(1 for pk in eligible_ids if totals.get(pk, Decimal(0)) > score), len(eligible_ids)
 
 
 @pytest.mark.django_db
 def test_the_standing_matches_the_computed_one(officer, term):
     from members.scoring import member_standing
-    from members.selectors import eligible_member_ids
 
     members = [MemberFactory() for _ in range(4)]
     for member, n in zip(members, (3, 1, 3, 0), strict=True):
@@ -157,7 +169,6 @@ def test_the_years_field_is_read_once_until_the_members_data_changes(officer, te
     """One member's rank among every eligible member is read from the year's field, computed once per change to
     the members module's data: a page after the first runs no ranking query, and any ledger write is seen."""
     from members.scoring import member_standing
-    from members.selectors import eligible_member_ids
 
     first, second = MemberFactory(), MemberFactory()
     services.ledger_record_single(member=first, kind="research", subkind="research", date=D23, actor=officer)

@@ -78,11 +78,10 @@ def _consultations(year: int) -> list[Paragraph]:
 def _members(year: int) -> list[Paragraph]:
     from members.models import Meeting, MeetingKind, Visit
     from members.scoring import Grade, top_of_year
-    from members.selectors import eligible_member_ids
 
     meetings = Meeting.objects.filter(kind=MeetingKind.STANDING, date__year=year).count()
     visits = Visit.objects.filter(date__year=year).count()
-    _top, counts = top_of_year(year=year, eligible_ids=eligible_member_ids(year), count=0)
+    _top, counts = top_of_year(year=year, count=0)
     meetings_url = _url("members:meeting-list", kind=MeetingKind.STANDING, year=year)
     visits_url = _url("members:visit-list", year=year)
     excellent_url = _url("members:ranking", year=year, grade="excellent")
