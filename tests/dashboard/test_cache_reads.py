@@ -6,8 +6,8 @@ import pytest
 
 from members.models import Party, Street
 from opinions.models import OpinionReport
+from zhongyuan_cppcc.audit.models import AuditEvent
 from zhongyuan_cppcc.dashboard.cache import UNCACHEABLE, apps_read, cached_counts, data_versions
-from zhongyuan_cppcc.notifications.models import Notification
 
 from ..factories import make_user
 
@@ -31,7 +31,8 @@ def test_the_apps_read_are_named_by_the_tables_quoted_or_not():
     assert apps_read("SELECT id FROM opinions_opinionreport WHERE x IN (SELECT 1 FROM accounts_user_groups)") == \
         {"opinions", "accounts"}
     assert apps_read("SELECT 1 FROM members_street_archive") == set()  # not a table: a longer name
-    assert apps_read('SELECT 1 FROM "notifications_notification"') == {UNCACHEABLE}
+    assert apps_read('SELECT 1 FROM "audit_auditevent"') == {UNCACHEABLE}
+    assert apps_read('SELECT 1 FROM "notifications_notification"') == {"notifications"}
     assert apps_read("SELECT last_value FROM data_version_members") == set()
 
 
@@ -63,21 +64,23 @@ def test_a_cached_figure_read_inside_another_counts_for_the_outer_one():
 
 def test_a_figure_that_reads_an_unwatched_table_is_computed_each_time():
     user = make_user()
-    unread = Counted(lambda: (Notification.objects.filter(read_at__isnull=True).count(), Street.objects.count()))
-    assert cached_counts("test.unread", unread)[0] == 0
-    Notification.objects.create(recipient=user, kind="test", title="新消息")
-    assert cached_counts("test.unread", unread)[0] == 1 and unread.runs == 2
-    outer = Counted(lambda: cached_counts("test.unread", unread))
-    cached_counts("test.outer-unread", outer)
-    cached_counts("test.outer-unread", outer)
+    events = Counted(lambda: (AuditEvent.objects.filter(action="test.read").count(), Street.objects.count()))
+    assert cached_counts("test.events", events)[0] == 0
+    AuditEvent.objects.create(actor=user, actor_username=user.username, action="test.read")
+    assert cached_counts("test.events", events)[0] == 1 and events.runs == 2
+    outer = Counted(lambda: cached_counts("test.events", events))
+    cached_counts("test.outer-events", outer)
+    cached_counts("test.outer-events", outer)
     assert outer.runs == 2  # what it read inside could not be cached, so neither can it
 
 
-def test_known_reads_key_the_figure_without_watching():
+def test_known_reads_key_the_figure_without_watching(django_capture_on_commit_callbacks):
     runs = Counted(lambda: Street.objects.count())
     cached_counts("test.known", runs, reads={"members"})
-    Party.objects.create(name="测试甲党派")
-    cached_counts("test.known", runs, reads={"members"})
+    # Computed after this transaction's own write to members: kept once it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        Party.objects.create(name="测试甲党派")
+        cached_counts("test.known", runs, reads={"members"})
     OpinionReport.objects.filter(pk=-1).update(title="")
     cached_counts("test.known", runs, reads={"members"})
     assert runs.runs == 2

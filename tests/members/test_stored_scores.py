@@ -164,15 +164,16 @@ def test_the_standing_matches_the_computed_one(officer, term):
 
 
 @pytest.mark.django_db
-def test_the_years_field_is_read_once_until_the_members_data_changes(officer, term,
-                                                                    django_assert_num_queries):
+def test_the_years_field_is_read_once_until_the_members_data_changes(officer, term, django_assert_num_queries,
+                                                                    django_capture_on_commit_callbacks):
     """One member's rank among every eligible member is read from the year's field, computed once per change to
     the members module's data: a page after the first runs no ranking query, and any ledger write is seen."""
     from members.scoring import member_standing
 
     first, second = MemberFactory(), MemberFactory()
     services.ledger_record_single(member=first, kind="research", subkind="research", date=D23, actor=officer)
-    assert member_standing(member_id=first.pk, year=2023).rank == 1
+    with django_capture_on_commit_callbacks(execute=True):  # kept once the test's own writes commit
+        assert member_standing(member_id=first.pk, year=2023).rank == 1
     with django_assert_num_queries(1):  # the data versions; the field comes from the cache
         standing = member_standing(member_id=second.pk, year=2023)
     assert (standing.rank, standing.total) == (2, len(eligible_member_ids(2023)))
@@ -203,7 +204,7 @@ def test_member_record_page_queries_are_few_and_constant(client_for, officer, te
 
 
 @pytest.mark.django_db
-def test_the_ranking_is_read_once_until_a_score_changes(officer, term):
+def test_the_ranking_is_read_once_until_a_score_changes(officer, term, django_capture_on_commit_callbacks):
     """The ranking's rows come from the data-version cache (lists.paging.cached_by_sql): a second view runs no
     ranking query, and a ledger write (which moves the stored scores) ranks afresh."""
     from django.db import connection
@@ -217,7 +218,8 @@ def test_the_ranking_is_read_once_until_a_score_changes(officer, term):
             rows = annual_ranking(year=2023, members=Member.objects.all()).rows
         return [(r.id, r.score, r.rank) for r in rows], sum("RANK() OVER" in q["sql"] for q in queries)
 
-    first, ran = ranked()
+    with django_capture_on_commit_callbacks(execute=True):  # kept once the test's own writes commit
+        first, ran = ranked()
     assert ran == 1 and first[0][0] == a.pk
     again, ran = ranked()
     assert ran == 0 and again == first

@@ -16,12 +16,19 @@ alias — are watched while it runs, and the apps of the tables they name are re
 under the same name and parts. That set is right by construction: a computation can only take a different
 path, and read other tables, after a change to a table it has read, which moves a version in its key and
 recomputes it. A cached value read inside another computation adds its apps to the outer one, and a
-computation that reads a table no trigger watches (notifications, the audit log) is not cached at all.
+computation that reads a table no trigger watches (the audit log, sessions) is not cached at all.
 
-A reader can see a version advanced by a transaction that has not committed yet and cache figures without
-that write under the new value; `PANELS_TTL` bounds how long such figures can be shown (the same order as a
-read replica's lag, which the dashboard tolerates anyway). Today's date is part of the key (overdue counts
-depend on it), and so is the language (the labels are translated when the panels are built).
+**Settled versions.** A sequence moves when the writing statement runs, before its transaction commits. A
+reader that took that version and then read the data before the commit would keep figures without the write
+under a version that already counts it — until the next write. So the trigger also takes a shared advisory
+lock named after the version, held until the writer's transaction ends, and `data_versions()` reads the
+versions and then which of them a transaction may still be writing (migration 0003): a value is stored only
+when every version in its key is *settled* (no open transaction advanced it: everything it counts was
+committed, or rolled back, before the data was read); *busy* ones (another session is writing) compute
+afresh and store nothing; *own* ones (the reader's own open transaction wrote) are stored after its commit
+and never after a rollback. A stored value can always be read: it was stored under settled versions.
+`PANELS_TTL` bounds what no trigger sees (a restore with triggers disabled). Today's date is part of the key (overdue
+counts depend on it), and so is the language (the labels are translated when the panels are built).
 
 A cache that does not answer (Redis down) costs only the recomputation, never the page.
 """
@@ -34,7 +41,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone, translation
 
 from zhongyuan_cppcc.core.soft_cache import cache_get, cache_set
@@ -48,10 +55,11 @@ PANELS_TTL = 120  # seconds
 READS_TTL = 3600  # seconds: the apps a computation read, looked up before its value
 # The apps whose tables the counted figures read (and whose group memberships decide what a user sees).
 COUNTED_APPS = ("accounts", "auth", "workcalendar", "workflow", "members", "proposals", "opinions",
-                "consultations")
+                "consultations", "notifications")
 COUNTED_MODELS = ("core.SystemParameter",)  # thresholds the figures apply (not the rest of core: heartbeats)
 WHAT = "counted figures"  # in the log when the cache does not answer
 UNCACHEABLE = "*"  # in a set of apps read: a table no trigger watches was read
+READER = "data_versions_read"  # migration 0003: the versions, then whether each is settled
 
 
 def sequence_name(label: str) -> str:
@@ -113,26 +121,49 @@ def install_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     install_triggers(using)
 
 
+class Versions(dict):
+    """{app label: its version}, with the labels whose version a transaction may still be writing: `busy`
+    (another session's open transaction advanced it) and `own` (this connection's open transaction did)."""
+
+    busy: frozenset = frozenset()
+    own: frozenset = frozenset()
+
+
 @lru_cache(maxsize=1)
-def _versions_sql() -> str:
-    return " UNION ALL ".join(f"SELECT '{label}', last_value, is_called FROM {sequence_name(label)}"
-                              for label in version_labels())
+def _sequences() -> tuple[dict[str, str], list[str]]:
+    labels = {sequence_name(label): label for label in version_labels()}
+    return labels, list(labels)
 
 
-def data_versions() -> dict[str, int] | None:
-    """{app label: its version}, read on the primary in one statement (a replica's copy of a sequence runs ahead
-    of it and does not move with every write); None when they cannot be read."""
+def data_versions() -> Versions | None:
+    """The data versions, read on the primary in one statement (a replica's copy of a sequence runs ahead of it
+    and does not move with every write); None when they cannot be read."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         return None
+    labels, sequences = _sequences()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(_versions_sql())
+            cursor.execute(f"SELECT sequence, version, state FROM {READER}(%s)", [sequences])
             rows = cursor.fetchall()
     except Exception:  # not migrated yet: no caching rather than no dashboard
         logger.warning("data versions unavailable", exc_info=True)
         return None
-    return {label: value if called else 0 for label, value, called in rows}
+    versions = Versions((labels[sequence], version) for sequence, version, _state in rows)
+    versions.busy = frozenset(labels[sequence] for sequence, _v, state in rows if state == "busy")
+    versions.own = frozenset(labels[sequence] for sequence, _v, state in rows if state == "own")
+    return versions
+
+
+def store_when_settled(key: str, value, labels, versions: Versions, ttl: int) -> None:
+    """Keep `value` under `key` if what it was computed from is settled: now, or after this connection's open
+    transaction commits when it wrote to one of `labels` itself; not at all while another session writes."""
+    if set(labels) & getattr(versions, "busy", frozenset()):
+        return
+    if set(labels) & getattr(versions, "own", frozenset()):
+        transaction.on_commit(lambda: cache_set(key, value, ttl, WHAT), using=DEFAULT_DB_ALIAS)
+        return
+    cache_set(key, value, ttl, WHAT)
 
 
 @lru_cache(maxsize=1)
@@ -179,11 +210,13 @@ def _watch(read: set):
         _watching.reset(token)
 
 
-def cached_counts(name: str, compute, *parts, versions: dict | None | bool = False, reads=None):
+def cached_counts(name: str, compute, *parts, versions: dict | None | bool = False, reads=None,
+                  also_reads=()):
     """compute(), from the cache when none of the apps it read has changed since it was stored under `name` and
     `parts` (whatever else the result depends on: year, filters, user). `versions`: the data versions already
     read for this request (default: read them now); None: not cached. `reads`: the app labels compute()
-    reads, when the caller knows them (default: watched while it runs)."""
+    reads, when the caller knows them (default: watched while it runs); `also_reads`: labels to key on
+    besides those (what the caller read before calling). A None result is not stored."""
     if versions is False:
         versions = data_versions()
     if versions is None:
@@ -192,7 +225,8 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
         connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], timezone.localdate(), translation.get_language(),
         name, *parts))
     reads_key = f"counted-reads:{base}"
-    known = frozenset(reads) if reads is not None else cache_get(reads_key, WHAT)
+    memo = frozenset(reads) if reads is not None else cache_get(reads_key, WHAT)
+    known = memo | frozenset(also_reads) if memo is not None else None
 
     def value_key(labels) -> str | None:
         if not labels or UNCACHEABLE in labels or not set(labels) <= versions.keys():
@@ -213,12 +247,13 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
         with _watch(read):
             value = compute()
         labels = frozenset(read)
-        if labels != known:
+        if labels != memo:
             cache_set(reads_key, labels, READS_TTL, WHAT)
+        labels |= frozenset(also_reads)
     _report(labels)
     key = value_key(labels)
-    if key is not None:
-        cache_set(key, value, PANELS_TTL, WHAT)
+    if key is not None and value is not None:
+        store_when_settled(key, value, labels, versions, PANELS_TTL)
     return value
 
 

@@ -43,7 +43,7 @@ def cached_by_sql(name: str, compute: Callable, *, db: str, sql: str, params, re
 
 def cached_count(queryset: QuerySet) -> int:
     """`queryset.count()`, from the data-version cache when nothing it counts has changed since; counted afresh
-    when it reads a table whose writes do not advance the version (notifications, the audit log). A `.values()`
+    when it reads a table whose writes do not advance the version (the audit log, sessions). A `.values()`
     or `.distinct()` queryset counts what it selects (e.g. distinct proposal ids of assignments)."""
     from zhongyuan_cppcc.dashboard.cache import tables_in
 
