@@ -31,12 +31,14 @@ messages: $(VENV)/.installed
 
 setup: $(VENV)/.installed build/vendor/.built messages
 
-# Debian packages the browser tests and the translation check need (installed only when missing).
+# Debian packages the browser tests, the translation check and the benchmark's load generator (wrk) need
+# (installed only when missing).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do \
 	  dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; \
@@ -53,7 +55,7 @@ run: setup
 test: setup system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup
+bench: setup system-deps
 	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),) $(if $(filter-out 0,$(BENCH_LOAD)),--load,) $(if $(filter-out 0,$(BENCH_PROFILE)),--profile,)
 
 lint: $(VENV)/.installed

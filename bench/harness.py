@@ -47,6 +47,8 @@ class Result:
             if v.get("raw_sql_planning_ms") is not None:
                 parts.append(f"plan {v['raw_sql_planning_ms']:.2f} ms + exec {v['raw_sql_execution_ms']:.2f} ms")
             parts.append(f"{v['rps']:.0f} req/s ({v['ratio_hello']:.0%} of hello)")
+            if v.get("cold_median_ms") is not None:
+                parts.append(f"rendered afresh {v['cold_median_ms']:.1f} ms, {v['cold_queries']} queries")
             if v.get("errors"):
                 parts.append(f"{v['errors']} errors")
             return f"{self.name:<58} " + ", ".join(parts)
@@ -170,7 +172,9 @@ class MeasureContext:
             second_factor(session, user)
             session.set_expiry(24 * 3600)
             session.save()
-            self._cookies[username] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+            # A browser carries the CSRF cookie its first page set (a page kept for the user is keyed on it).
+            self._cookies[username] = (f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+                                       f"{settings.CSRF_COOKIE_NAME}={BENCH_CSRF_TOKEN}")
         return self._cookies[username]
 
     # -- requests --------------------------------------------------------------------------------
@@ -184,7 +188,8 @@ class MeasureContext:
             headers["Cookie"] = cookie
         if method == "POST":
             # A form POST (exports): Django's CSRF check compares the header with the cookie.
-            headers["Cookie"] = "; ".join(filter(None, [cookie, f"csrftoken={BENCH_CSRF_TOKEN}"]))
+            if "csrftoken=" not in cookie:
+                headers["Cookie"] = "; ".join(filter(None, [cookie, f"csrftoken={BENCH_CSRF_TOKEN}"]))
             headers["X-CSRFToken"] = BENCH_CSRF_TOKEN
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
@@ -200,10 +205,15 @@ class MeasureContext:
         """A form POST (url-encoded `form`) with a valid CSRF token: (response, body, wall ms)."""
         return self.get(path, user, method="POST", form=form)
 
-    def sample(self, path: str, user: str | None, requests: int, expect_status: int = 200) -> dict:
+    def sample(self, path: str, user: str | None, requests: int, expect_status: int = 200, *,
+               afresh: bool = False) -> dict:
+        """Median and p90 server time of `requests` requests (after two to warm up); `afresh`: every data
+        version advanced before each one, as after a write, so nothing kept for the page serves it."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         times, queries, errors = [], set(), 0
         for i in range(requests + 2):
+            if afresh:
+                advance_data_versions()
             response, body, _wall = self.get(path, user, conn)
             if response.status != expect_status:
                 errors += 1
@@ -264,6 +274,7 @@ class MeasureContext:
     def page(self, name: str, path: str, *, user: str | None = None, raw_sql: Sequence | None = None,
              requests: int = 30, expect_status: int = 200, load_seconds: float = 4.0) -> Result:
         stats = self.sample(path, user, requests, expect_status)
+        cold = self.sample(path, user, requests, expect_status, afresh=True)
         load = self.throughput(path, user, seconds=load_seconds)
         raw_ms = raw_sql_median(raw_sql) if raw_sql else None
         plan_ms, exec_ms = raw_sql_plan_split(raw_sql) if raw_sql else (None, None)
@@ -277,6 +288,9 @@ class MeasureContext:
             "raw_sql_execution_ms": exec_ms,
             "ratio_sql": (stats["median_ms"] / raw_ms) if raw_ms else None,
             "ratio_hello": load["rps"] / self.hello["rps"] if self.hello.get("rps") else 0.0,
+            "cold_median_ms": cold["median_ms"],
+            "cold_p90_ms": cold["p90_ms"],
+            "cold_queries": cold["queries"],
         }
         if self.profile_dir is not None:
             values["profile"] = self.profile(name, path, user)
@@ -296,6 +310,7 @@ class MeasureContext:
     def query_count_stable(self, name: str, paths: Sequence[str], *, user: str | None = None) -> Result:
         counts = {}
         for path in paths:
+            advance_data_versions()  # the render's queries, not a kept page's
             response, _, _ = self.get(path, user)
             counts[path] = int(response.getheader("X-Bench-Queries", "-1"))
         ok = len(set(counts.values())) == 1 and min(counts.values()) >= 0
@@ -308,6 +323,7 @@ class MeasureContext:
         for pages whose two samples may differ in optional sections (so an exact match is not expected)."""
         counts = {}
         for path in (small, large):
+            advance_data_versions()
             response, _, _ = self.get(path, user)
             counts[path] = int(response.getheader("X-Bench-Queries", "-1"))
         ok = min(counts.values()) >= 0 and counts[large] <= counts[small]
@@ -338,6 +354,17 @@ class MeasureContext:
     def _add(self, result: Result) -> None:
         self.results.append(result)
         print(result.line(), flush=True)
+
+
+def advance_data_versions() -> None:
+    """Every data version one step on, as a write to every module would (zhongyuan_cppcc/dashboard/cache.py):
+    the next request renders its page and counts afresh."""
+    from django.db import connection
+
+    from zhongyuan_cppcc.dashboard.cache import sequence_name, version_labels
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"nextval('{sequence_name(label)}')" for label in version_labels()))
 
 
 def raw_sql_median(statements: Sequence, repeat: int = 15) -> float:
@@ -447,6 +474,10 @@ def summary(results: list[Result], hello: dict) -> str:
     if pages:
         worst = max(pages, key=lambda r: r.values["median_ms"])
         parts.append(f"slowest median {worst.values['median_ms']:.1f} ms ({worst.name})")
+        colds = [r for r in pages if r.values.get("cold_median_ms") is not None]
+        if colds:
+            worst = max(colds, key=lambda r: r.values["cold_median_ms"])
+            parts.append(f"slowest rendered afresh {worst.values['cold_median_ms']:.1f} ms ({worst.name})")
         ratios = [r.values["ratio_sql"] for r in pages if r.values.get("ratio_sql")]
         if ratios:
             parts.append(f"worst page/raw-SQL ratio x{max(ratios):.1f}")

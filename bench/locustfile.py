@@ -117,8 +117,9 @@ class BenchClient(HttpUser):
 
     def on_start(self) -> None:
         self.account = next(_accounts)
-        name, value = self.account["cookie"].split("=", 1)
-        self.client.cookies.set(name, value)
+        for pair in self.account["cookie"].split("; "):  # the session and the CSRF cookie
+            name, value = pair.split("=", 1)
+            self.client.cookies.set(name, value)
         self.role = self.account["role"]
 
     # -- helpers -------------------------------------------------------------------------------------------

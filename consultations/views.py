@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from zhongyuan_cppcc.core.masking import mask_mobile
+from zhongyuan_cppcc.lists.page_cache import KeptPageMixin
 from zhongyuan_cppcc.lists.views import FilteredListView
 from zhongyuan_cppcc.workflow.errors import ActionNotAllowed, DomainError, InvalidTransition
 from zhongyuan_cppcc.workflow.forms import add_service_error, form_error_text
@@ -470,7 +471,7 @@ class _Redirect:
         return self.url
 
 
-class MyTopicsView(PermissionRequiredMixin, ListView):
+class MyTopicsView(PermissionRequiredMixin, KeptPageMixin, ListView):
     permission_required = "consultations.propose_topic"
     template_name = "consultations/my_topics.html"
     context_object_name = "topics"

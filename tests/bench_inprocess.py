@@ -53,8 +53,8 @@ class InProcessContext(MeasureContext):
         self.paths.append((path, response.status_code))
         return _Response(response), body, (time.perf_counter() - started) * 1000
 
-    def sample(self, path, user, requests, expect_status=200):
-        return super().sample(path, user, 3, expect_status)
+    def sample(self, path, user, requests, expect_status=200, *, afresh=False):
+        return super().sample(path, user, 3, expect_status, afresh=afresh)
 
     def throughput(self, path, user, seconds=4.0, clients=8):
         deadline, count = time.perf_counter() + 0.2, 0

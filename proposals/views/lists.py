@@ -24,6 +24,7 @@ from zhongyuan_cppcc.calendar.services import WorkingCalendar
 from zhongyuan_cppcc.core.parameters import get_parameter
 from zhongyuan_cppcc.core.params import safe_next_url
 from zhongyuan_cppcc.exports.excel import ExcelExportView
+from zhongyuan_cppcc.lists.page_cache import kept_page
 from zhongyuan_cppcc.lists.paging import IdsFirst, parse_page, parse_per_page
 from zhongyuan_cppcc.lists.views import (
     DEFAULT_PER_PAGE,
@@ -166,6 +167,7 @@ def _next_step(proposal: Proposal, *, open_rating: Rating | None, rating_due: da
 
 
 @require_GET
+@kept_page
 def my_proposals(request):
     _require(request, "proposals.list_own_proposals")
     user = request.user
@@ -209,6 +211,7 @@ def my_proposals(request):
 
 
 @require_GET
+@kept_page
 def unit_list(request):
     _require(request, "proposals.list_unit_proposals")
     user = request.user
@@ -340,6 +343,7 @@ def bulk_assign(request):
 
 
 @require_GET
+@kept_page
 def approval_queue(request):
     _require(request, "proposals.review_replies")
     qs = selectors.reply_approval_queue_for(user=request.user).defer(*HEAVY_COLUMNS).prefetch_related(
@@ -360,6 +364,7 @@ def approval_queue(request):
 
 
 @require_GET
+@kept_page
 def key_list(request):
     _require(request, "proposals.view_key_proposals")
     today = timezone.localdate()
@@ -408,6 +413,7 @@ def unit_table(request):
 
 
 @require_GET
+@kept_page
 def archive(request):
     _require(request, "proposals.view_archive")
     form = ArchiveSearchForm(request.GET)

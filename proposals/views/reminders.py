@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zhongyuan_cppcc.core.params import safe_next_url
+from zhongyuan_cppcc.lists.page_cache import kept_page
 from zhongyuan_cppcc.lists.views import export_form_context
 from zhongyuan_cppcc.notifications.models import Delivery, DeliveryStatus
 
@@ -93,6 +94,7 @@ def _due_next(today, limit: int = 30):
 
 
 @require_GET
+@kept_page
 def reminder_list(request):
     if not _can_read(request.user):
         raise PermissionDenied

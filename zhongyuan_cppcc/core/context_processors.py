@@ -7,7 +7,9 @@ def navigation(request) -> dict:
         return {}
     from zhongyuan_cppcc.notifications.unread import unread_count
 
+    # Cached per user and forgotten on every change; a kept list page read it first (lists/page_cache.py).
+    unread = getattr(request, "unread_count_now", None)
     return {
         "nav_items": nav_for(user),
-        "unread_count": unread_count(user),  # cached per user, forgotten on every change
+        "unread_count": unread if unread is not None else unread_count(user),
     }

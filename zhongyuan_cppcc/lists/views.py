@@ -20,7 +20,8 @@ What the base does: checks the permission (403), filters the base queryset with 
 the unfiltered list and a Chinese notice, never a 500), pages it ids-first (`paging.IdsFirst`: the page's
 ids from the list's own table, then the narrow rows in one query) with page and per-page numbers that
 tolerate garbage and oversized values, and gives the template `rows`, `page_obj`, `filter`,
-`query_string` (for pagination links), the export form's target and fields.
+`query_string` (for pagination links), the export form's target and fields. The rendered page is kept
+per user until the data it read changes (`page_cache.cached_page`; `keep_rendered = False` opts out).
 """
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -28,6 +29,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views.generic import ListView
 
+from .page_cache import KeptPageMixin
 from .paging import IdsFirst, parse_page, parse_per_page
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -64,7 +66,7 @@ def export_form_context(request, url_name: str | None, permission: str | None, *
     }
 
 
-class FilteredListView(ListView):
+class FilteredListView(KeptPageMixin, ListView):
     """See the module docstring. Subclasses set `permission_required` and `template_name` and implement
     `get_base_queryset()`; everything else is optional."""
 

@@ -7,11 +7,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from zhongyuan_cppcc.lists.page_cache import KeptPageMixin
+
 from .models import Notification
 from .services import notification_mark_read
 
 
-class InboxView(ListView):
+class InboxView(KeptPageMixin, ListView):
+    """The user's notifications, newest first; kept as rendered until a notification changes."""
+
     template_name = "notifications/inbox.html"
     context_object_name = "notifications"
     paginate_by = 20
