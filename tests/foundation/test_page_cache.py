@@ -60,8 +60,11 @@ def test_a_list_page_is_kept_per_user_until_its_data_changes():
     assert "甲委员" in get(client, URL + "?per_page=10")[0], "another page size is another page"
     # A write (a bulk update: no model signal) shows at once.
     Member.objects.filter(pk=member.pk).update(name="乙委员")
-    page, reads = get(client)
+    with CaptureQueriesContext(connection) as queries:
+        page, reads = get(client)
     assert "乙委员" in page and "甲委员" not in page and reads >= 1
+    # The list's count, cached inside the page, keys on the versions the page read: they are read once.
+    assert sum("data_versions_read(" in q["sql"] for q in queries) == 1
     # Another officer gets their own page (their name in the navigation bar), not the first one's.
     other = logged_in(make_user("member_officer", full_name="周干事"))
     get(other)

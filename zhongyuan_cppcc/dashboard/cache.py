@@ -186,6 +186,19 @@ def apps_read(sql: str) -> set[str]:
 
 # The sets of apps read by the computations running now, innermost last (nested cached figures report theirs).
 _watching: ContextVar[tuple[set, ...]] = ContextVar("counted_watching", default=())
+# The versions the outermost computation running now was keyed on: a cached figure inside it (a list's count
+# inside its page) keys on them too instead of reading them again. Sound: everything they count was settled
+# before either computation read its data, and a write since moves the versions the next reader sees.
+_versions_in_use: ContextVar[Versions | None] = ContextVar("counted_versions", default=None)
+
+
+@contextmanager
+def _using(versions):
+    token = _versions_in_use.set(versions)
+    try:
+        yield
+    finally:
+        _versions_in_use.reset(token)
 
 
 def _report(labels) -> None:
@@ -214,11 +227,12 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
                   also_reads=()):
     """compute(), from the cache when none of the apps it read has changed since it was stored under `name` and
     `parts` (whatever else the result depends on: year, filters, user). `versions`: the data versions already
-    read for this request (default: read them now); None: not cached. `reads`: the app labels compute()
+    read for this request (default: those of the cached computation this one runs inside, else read now);
+    None: not cached. `reads`: the app labels compute()
     reads, when the caller knows them (default: watched while it runs); `also_reads`: labels to key on
     besides those (what the caller read before calling). A None result is not stored."""
     if versions is False:
-        versions = data_versions()
+        versions = _versions_in_use.get() or data_versions()
     if versions is None:
         return compute()
     base = ":".join(str(part) for part in (
@@ -240,11 +254,12 @@ def cached_counts(name: str, compute, *parts, versions: dict | None | bool = Fal
             _report(known)
             return stored
     if reads is not None:
-        value = compute()
+        with _using(versions):
+            value = compute()
         labels = known
     else:
         read: set = set()
-        with _watch(read):
+        with _watch(read), _using(versions):
             value = compute()
         labels = frozenset(read)
         if labels != memo:
