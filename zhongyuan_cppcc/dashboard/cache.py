@@ -27,8 +27,8 @@ when every version in its key is *settled* (no open transaction advanced it: eve
 committed, or rolled back, before the data was read); *busy* ones (another session is writing) compute
 afresh and store nothing; *own* ones (the reader's own open transaction wrote) are stored after its commit
 and never after a rollback. A stored value can always be read: it was stored under settled versions.
-`PANELS_TTL` bounds what no trigger sees (a restore with triggers disabled). Today's date is part of the key (overdue
-counts depend on it), and so is the language (the labels are translated when the panels are built).
+`PANELS_TTL` bounds what no trigger sees (a restore with triggers disabled). Today's date is part of the key
+(overdue counts depend on it), and so is the language (the labels are translated when the panels are built).
 
 A cache that does not answer (Redis down) costs only the recomputation, never the page.
 """
@@ -130,9 +130,8 @@ class Versions(dict):
 
 
 @lru_cache(maxsize=1)
-def _sequences() -> tuple[dict[str, str], list[str]]:
-    labels = {sequence_name(label): label for label in version_labels()}
-    return labels, list(labels)
+def _labels_by_sequence() -> dict[str, str]:
+    return {sequence_name(label): label for label in version_labels()}
 
 
 def data_versions() -> Versions | None:
@@ -141,10 +140,10 @@ def data_versions() -> Versions | None:
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         return None
-    labels, sequences = _sequences()
+    labels = _labels_by_sequence()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT sequence, version, state FROM {READER}(%s)", [sequences])
+            cursor.execute(f"SELECT sequence, version, state FROM {READER}(%s)", [list(labels)])
             rows = cursor.fetchall()
     except Exception:  # not migrated yet: no caching rather than no dashboard
         logger.warning("data versions unavailable", exc_info=True)
@@ -158,9 +157,9 @@ def data_versions() -> Versions | None:
 def store_when_settled(key: str, value, labels, versions: Versions, ttl: int) -> None:
     """Keep `value` under `key` if what it was computed from is settled: now, or after this connection's open
     transaction commits when it wrote to one of `labels` itself; not at all while another session writes."""
-    if set(labels) & getattr(versions, "busy", frozenset()):
+    if versions.busy.intersection(labels):
         return
-    if set(labels) & getattr(versions, "own", frozenset()):
+    if versions.own.intersection(labels):
         transaction.on_commit(lambda: cache_set(key, value, ttl, WHAT), using=DEFAULT_DB_ALIAS)
         return
     cache_set(key, value, ttl, WHAT)
@@ -223,14 +222,14 @@ def _watch(read: set):
         _watching.reset(token)
 
 
-def cached_counts(name: str, compute, *parts, versions: dict | None | bool = False, reads=None,
+def cached_counts(name: str, compute, *parts, versions: Versions | None | bool = False, reads=None,
                   also_reads=()):
     """compute(), from the cache when none of the apps it read has changed since it was stored under `name` and
     `parts` (whatever else the result depends on: year, filters, user). `versions`: the data versions already
     read for this request (default: those of the cached computation this one runs inside, else read now);
-    None: not cached. `reads`: the app labels compute()
-    reads, when the caller knows them (default: watched while it runs); `also_reads`: labels to key on
-    besides those (what the caller read before calling). A None result is not stored."""
+    None: not cached. `reads`: the app labels compute() reads, when the caller knows them (default: watched
+    while it runs); `also_reads`: labels to key on besides those (what the caller read before calling). A None
+    result is not stored."""
     if versions is False:
         versions = _versions_in_use.get() or data_versions()
     if versions is None:

@@ -85,15 +85,10 @@ def cached_page(request, render: Callable[[], HttpResponse], *, name: str) -> Ht
 
 
 class KeptPageMixin:
-    """For a view's GET: the rendered page kept per user until the data it read changes (`cached_page`);
-    `keep_rendered = False` renders every time."""
-
-    keep_rendered = True
+    """For a view's GET: the rendered page kept per user until the data it read changes (`cached_page`)."""
 
     def get(self, request, *args, **kwargs):
         render = super().get
-        if not self.keep_rendered:
-            return render(request, *args, **kwargs)
         return cached_page(request, lambda: render(request, *args, **kwargs),
                            name=f"{type(self).__module__}.{type(self).__qualname__}")
 

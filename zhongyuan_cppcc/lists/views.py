@@ -21,7 +21,7 @@ the unfiltered list and a Chinese notice, never a 500), pages it ids-first (`pag
 ids from the list's own table, then the narrow rows in one query) with page and per-page numbers that
 tolerate garbage and oversized values, and gives the template `rows`, `page_obj`, `filter`,
 `query_string` (for pagination links), the export form's target and fields. The rendered page is kept
-per user until the data it read changes (`page_cache.cached_page`; `keep_rendered = False` opts out).
+per user until the data it read changes (`page_cache.cached_page`).
 """
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
