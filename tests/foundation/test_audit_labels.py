@@ -173,3 +173,46 @@ def test_the_ledgers_codes_read_as_the_points_rules_words():
     assert lines[detail_label("kind")] == str(LedgerKind(rule.kind).label)
     assert lines[detail_label("subkind")] == rule.label
     assert dict(details_lines({"kind": "contribution"}, ""))[detail_label("kind")] == "contribution"
+
+
+@pytest.mark.django_db
+def test_a_generic_relation_in_the_details_reads_as_its_text():
+    """A ledger row's `source` is a generic relation ("session:177"): it has no model to look a name up in, so
+    the auditor reads the text (the audit list on the demo answered 500 on such a row)."""
+    from zhongyuan_cppcc.audit.labels import detail_label, details_lines
+
+    lines = dict(details_lines({"source": "session:177", "points": 2}, "members.ledgerevent"))
+    assert lines[detail_label("source")] == "session:177"
+
+
+@pytest.mark.django_db
+def test_the_details_foreign_keys_are_named_with_one_query_per_model_whatever_the_number_of_rows():
+    """The audit list names the rows its details point to (a unit id reads as the unit's name): one query per
+    related model for the whole page, not one per value (the list ran one more query for each new unit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import HandlingUnit
+    from zhongyuan_cppcc.audit.labels import describe, detail_label
+
+    units = [HandlingUnit.objects.create(name=f"区审计测试局{i}") for i in range(12)]
+
+    def rows(n):
+        events = [AuditEvent(action="proposals.assigned", object_type="proposals.proposal", object_id="1",
+                             object_repr="提案", actor_username="someone",
+                             details={"lead_unit": unit.pk, "suggested_co_units": [u.pk for u in units[:2]]})
+                  for unit in units[:n]]
+        events.append(AuditEvent(action="proposals.assigned", object_type="proposals.proposal", object_id="2",
+                                 object_repr="提案", actor_username="someone",
+                                 details={"lead_unit": "99999999999999999999999", "filters": {"lead_unit": "abc"}}))
+        with CaptureQueriesContext(connection) as queries:
+            describe(events)
+        return events, len(queries)
+
+    few, few_queries = rows(2)
+    many, many_queries = rows(12)
+    assert few_queries == many_queries == 1
+    lead = detail_label("lead_unit")
+    assert [dict(e.detail_lines)[lead] for e in many[:12]] == [u.name for u in units]
+    assert units[1].name in dict(many[0].detail_lines)[detail_label("suggested_co_units")]
+    assert dict(many[-1].detail_lines)[lead] == "99999999999999999999999"  # no such row: its key

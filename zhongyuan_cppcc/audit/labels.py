@@ -305,7 +305,8 @@ def _value_text(value, field=None, names: dict | None = None) -> str:
         return f"{value:%Y-%m-%d}"
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
-    if field is not None and field.many_to_one and isinstance(value, int | str):
+    # A generic relation ("session:177") has no model of its own to name the row from: its text stands.
+    if _related_field(field) is not None and isinstance(value, int | str):
         names = {} if names is None else names
         key = (field.related_model._meta.label, str(value))
         if key not in names:
@@ -414,41 +415,93 @@ def details_text(details, object_type: str = "") -> str:
 MAX_NAME = 200
 
 
-def object_names(events) -> dict[tuple[str, str], str]:
-    """The names of the objects of rows written without one (one query per object type)."""
-    wanted: dict[str, set[str]] = {}
+def _keys(model, values) -> list:
+    """`values` that can be keys of `model` (anything else names no row)."""
+    keys = []
+    for value in values:
+        try:
+            keys.append(model._meta.pk.to_python(value))
+        except (ValidationError, TypeError, ValueError):
+            continue
+    return keys
+
+
+def _object_keys(events) -> dict:
+    """{model: {ids}} of the objects of rows written without their name."""
+    wanted: dict = {}
     for event in events:
         if event.object_type and event.object_id and not event.object_repr:
-            wanted.setdefault(event.object_type, set()).add(event.object_id)
-    names = {}
-    for object_type, ids in wanted.items():
-        try:
-            model = apps.get_model(object_type)
-        except (LookupError, ValueError):
+            model = _model_of(event.object_type)
+            if model is not None:
+                wanted.setdefault(model, set()).add(event.object_id)
+    return wanted
+
+
+def _related_field(field):
+    """`field` if its values are keys of rows with a name of their own: a foreign key or a many-to-many field
+    (not a generic relation)."""
+    if field is None or field.related_model is None or not (field.many_to_one or field.many_to_many):
+        return None
+    return field
+
+
+def _foreign_keys(details, object_type: str, wanted: dict) -> None:
+    """Add to `wanted` ({related model: {values}}) the foreign keys that details_lines() names in `details`."""
+    model = _model_of(object_type)
+    if not isinstance(details, dict) or model is None:
+        return
+    pairs = []
+    for key, value in details.items():
+        if key in FILTER_KEYS and isinstance(value, dict):
+            pairs += list(value.items())
+        elif key not in FIELD_NAME_KEYS:
+            pairs.append((key, value))
+    for key, value in pairs:
+        field = _related_field(_field(model, key))
+        if field is None:
             continue
-        keys = [pk for pk in ids if pk.isdigit()] if model._meta.pk.get_internal_type().endswith("AutoField") \
-            else list(ids)
-        for obj in model._default_manager.filter(pk__in=keys):
-            names[(object_type, str(obj.pk))] = str(obj)[:MAX_NAME]
-    return names
+        for item in value if isinstance(value, list | tuple | set) else [value]:
+            if isinstance(item, int | str) and not isinstance(item, bool) and item != "":
+                wanted.setdefault(field.related_model, set()).add(item)
+
+
+def _names_of(wanted: dict) -> dict:
+    """{(model label, key as text): the row's name} of the rows in `wanted` ({model: {keys}}) that exist, read
+    together (lists.lookups.fetch_together: one statement for all the plain tables)."""
+    from zhongyuan_cppcc.lists.lookups import fetch_together
+
+    models = [model for model, keys in wanted.items() if keys]
+    querysets = [model._default_manager.filter(pk__in=_keys(model, wanted[model])) for model in models]
+    return {(model._meta.label, str(obj.pk)): str(obj)[:MAX_NAME]
+            for model, rows in zip(models, fetch_together(querysets), strict=True) for obj in rows}
 
 
 def describe(events) -> None:
-    """Label each row: `action_label`, `object_label` (type and name), `detail_lines`, `actor_name`."""
-    names = object_names(events)
-    related_names: dict = {}  # foreign keys named in the details, looked up once for all the rows
-    actors = {}
-    actor_ids = {e.actor_id for e in events if e.actor_id}
-    if actor_ids:
-        from django.contrib.auth import get_user_model
+    """Label each row: `action_label`, `object_label` (type and name), `detail_lines`, `actor_name`. The names
+    the rows need — their objects, the rows their details point to, the people who acted — are read at once
+    for the whole page, not per row or per object type."""
+    from django.contrib.auth import get_user_model
 
-        actors = {u.pk: u.get_full_name() for u in get_user_model().objects.filter(pk__in=actor_ids)}
+    users = get_user_model()
+    related: dict = {}  # the rows the details point to
+    for event in events:
+        _foreign_keys(event.details, event.object_type, related)
+    wanted: dict = {}
+    for part in (_object_keys(events), related, {users: {e.actor_id for e in events if e.actor_id}}):
+        for model, keys in part.items():
+            wanted.setdefault(model, set()).update(keys)
+    found = _names_of(wanted)
+    # For details_lines(): every key the details hold, a row that is gone read as its key.
+    related_names = {(model._meta.label, str(value)): found.get((model._meta.label, str(value)), str(value))
+                     for model, values in related.items() for value in values}
     for event in events:
         event.action_label = action_display(event.action)
         event.object_type_label = object_type_label(event.object_type)
-        name = event.object_repr or names.get((event.object_type, event.object_id), "")
+        model = _model_of(event.object_type)
+        name = event.object_repr or (found.get((model._meta.label, str(event.object_id)), "")
+                                     if model is not None and event.object_id else "")
         event.object_name = name or (f"#{event.object_id}" if event.object_id else "")
         event.detail_lines = details_lines(event.details, event.object_type, related_names)
-        full_name = actors.get(event.actor_id, "")
+        full_name = found.get((users._meta.label, str(event.actor_id)), "") if event.actor_id else ""
         event.actor_name = (f"{full_name}（{event.actor_username}）" if full_name and full_name != event.actor_username
                             else event.actor_username)
