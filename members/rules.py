@@ -16,20 +16,34 @@ def is_own_member(user, member) -> bool:
     return bool(member is not None and user.is_authenticated and member.user_id == user.pk)
 
 
+CLEARANCE_FACT = "_personal_data_clearance"
+
+
+def _current_clearances():
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import PersonalDataClearance
+
+    return PersonalDataClearance.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+
+
+def personal_data_clearance_fact():
+    """has_personal_data_clearance() as an expression over a user row (loaded with the request's user:
+    accounts.facts)."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(_current_clearances().filter(user=OuterRef("pk")))
+
+
 @rules.predicate
 def has_personal_data_clearance(user) -> bool:
     """A current PersonalDataClearance for this account (looked up once per request's user object)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if not hasattr(user, "_personal_data_clearance"):
-        from django.db.models import Q
-        from django.utils import timezone
-
-        from .models import PersonalDataClearance
-
-        user._personal_data_clearance = PersonalDataClearance.objects.filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()), user=user).exists()
-    return user._personal_data_clearance
+    if CLEARANCE_FACT not in user.__dict__:
+        user.__dict__[CLEARANCE_FACT] = _current_clearances().filter(user=user).exists()
+    return user.__dict__[CLEARANCE_FACT]
 
 
 manages_members = is_member_officer

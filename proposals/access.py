@@ -3,7 +3,7 @@
 The per-object answers are cached on the proposal instance, so a page that asks a dozen permissions
 about one proposal runs each relation query once."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Assignment, AssignmentRole, CollectiveAuthorisation, CosignerInvitation, InvitationStatus, Proposal
 from .workflow import ANSWERED_STATUSES
@@ -75,13 +75,22 @@ def is_co_handler(user, proposal: Proposal) -> bool:
     return AssignmentRole.CO in handler_roles(user, proposal)
 
 
+COLLECTIVE_FACT = "_collective_auth"
+
+
 def has_collective_authorisation(user) -> bool:
+    """A current authorisation to submit on behalf of an organisation (loaded with the request's user:
+    accounts.facts)."""
     if not (user and user.is_authenticated):
         return False
-    if "_collective_auth" not in user.__dict__:
-        user.__dict__["_collective_auth"] = CollectiveAuthorisation.objects.filter(
-            user=user, revoked_at__isnull=True).exists()
-    return user.__dict__["_collective_auth"]
+    if COLLECTIVE_FACT not in user.__dict__:
+        user.__dict__[COLLECTIVE_FACT] = authorised_organisations(user).exists()
+    return user.__dict__[COLLECTIVE_FACT]
+
+
+def collective_authorisation_fact() -> Exists:
+    """has_collective_authorisation() as an expression over a user row, for accounts.facts."""
+    return Exists(CollectiveAuthorisation.objects.filter(user=OuterRef("pk"), revoked_at__isnull=True))
 
 
 # --- The same relations as SQL conditions, for scoped querysets -----------------------------------------

@@ -7,11 +7,12 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        from zhongyuan_cppcc.accounts.facts import register_fact
         from zhongyuan_cppcc.core.registry import NavItem, register_home, register_nav
         from zhongyuan_cppcc.dashboard.registry import register_panel
 
         from . import exports, parameters, printing  # noqa: F401 - declare the exports and the business parameters
-        from .access import forget
+        from .access import COLLECTIVE_FACT, collective_authorisation_fact, forget
         from .home import home_sections
         from .panels import dashboard_panels
         from .reminders import parameters as _reminder_parameters  # noqa: F401
@@ -26,6 +27,8 @@ class ProposalsConfig(AppConfig):
                              permission="proposals.view_reminders", order=22, icon="alarm"))
         # Relations cached on a proposal instance (proposers, handler roles) may change with its status.
         WORKFLOW.on_saved = forget
+        # The navigation asks on every page whether the user may submit for an organisation.
+        register_fact(COLLECTIVE_FACT, collective_authorisation_fact)
         register_home(home_sections)
         register_home(reminder_home)
         register_panel(dashboard_panels)

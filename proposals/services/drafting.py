@@ -65,7 +65,7 @@ def collective_authorisation_grant(
                                                            note=note[:200], **{field: organisation})
     audit_record(action="proposals.collective_authorisation_granted", actor=actor, obj=authorisation,
                  details={"user": user.get_username(), "organisation": str(organisation)})
-    user.__dict__.pop("_collective_auth", None)
+    user.__dict__.pop(access.COLLECTIVE_FACT, None)
     return authorisation
 
 

@@ -5,10 +5,26 @@ per request and letting a stray table row grant what no rule allows. Here permis
 through to nothing unless the user is an active superuser (kept for emergency bootstrap only).
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import router
+
+from . import facts
 
 
 class AccountBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The session's user with their roles and the facts other apps registered (accounts.facts), in one
+        query."""
+        model = get_user_model()
+        using = router.db_for_read(model)
+        user = (model._default_manager.using(using).annotate(**facts.annotations(using))
+                .filter(pk=user_id).first())
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        facts.settle(user)
+        return user
+
     def get_user_permissions(self, user_obj, obj=None):
         return set()
 
