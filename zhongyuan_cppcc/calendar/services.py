@@ -2,13 +2,32 @@
 
 The one place that steps through days: `WorkingCalendar.add` and `WorkingCalendar.count` (a snapshot of a
 span, for pages and scans that need many answers from one query) and `add_working_days` /
-`working_days_between` (one answer)."""
+`working_days_between` (one answer).
+
+Inside a request the whole table (a few hundred rows) is read once and every snapshot shares it: a list page
+works out deadlines for proposals submitted years apart without a query per span."""
 
 from datetime import date, timedelta
 
 from django.db.models import Max, Min
 
+from zhongyuan_cppcc.core.middleware import forget, memoized, request_memo
+
 from .models import CalendarYear, DayKind, SpecialDay
+
+MEMO_KEY = "calendar.special_days"
+
+
+def _days(rows) -> tuple[frozenset, frozenset]:
+    """(holidays, make-up working days) among `rows` of (date, kind)."""
+    rows = list(rows)
+    return (frozenset(d for d, k in rows if k == DayKind.HOLIDAY),
+            frozenset(d for d, k in rows if k == DayKind.WORKDAY))
+
+
+def forget_days(**kwargs) -> None:
+    """A special day saved or deleted: the request that did it reads the calendar afresh."""
+    forget(MEMO_KEY)
 
 
 class WorkingCalendar:
@@ -16,9 +35,13 @@ class WorkingCalendar:
 
     def __init__(self, start: date, end: date) -> None:
         self.start, self.end = start, end
-        rows = SpecialDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
-        self.holidays = {d for d, k in rows if k == DayKind.HOLIDAY}
-        self.workdays = {d for d, k in rows if k == DayKind.WORKDAY}
+        if request_memo() is None:
+            self.holidays, self.workdays = _days(
+                SpecialDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+        else:
+            # The whole table, once per request: it answers for any date of any span.
+            self.holidays, self.workdays = memoized(
+                MEMO_KEY, lambda: _days(SpecialDay.objects.order_by().values_list("date", "kind")))
 
     def is_working_day(self, day: date) -> bool:
         if day in self.holidays:

@@ -8,14 +8,18 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from . import choice_labels
         from .db_roles import grant_after_migrate
+        from .parameters import forget_stored
         from .registry import HomeLink, HomeSection, NavItem, register_home, register_nav
 
         # After every migrate (run as the owner), new tables get the application role's grants.
         post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="core-db-role-grants")
+        # A request reads the parameters once (core.parameters); one that changes them reads the change.
+        post_save.connect(forget_stored, sender="core.SystemParameter", dispatch_uid="core-parameters-saved")
+        post_delete.connect(forget_stored, sender="core.SystemParameter", dispatch_uid="core-parameters-deleted")
         # Every app's models are loaded by now: their choice labels come from a table built once per field.
         choice_labels.install()
 

@@ -1,4 +1,5 @@
-"""Keeps the current request reachable from services (for the audit IP) without passing it."""
+"""Keeps the current request reachable from services (for the audit IP) without passing it, with a memo of
+what a request reads many times and no request changes (the parameters, the working-day calendar)."""
 
 from contextvars import ContextVar
 
@@ -9,6 +10,33 @@ _request: ContextVar = ContextVar("current_request", default=None)
 
 def current_request():
     return _request.get()
+
+
+def request_memo() -> dict | None:
+    """The current request's memo (a dict that lives as long as the request), or None outside a request: a
+    service called from a task or a shell reads afresh every time. A write to what is kept here drops it
+    (`forget`), so that the same request reads its own change."""
+    request = _request.get()
+    if request is None:
+        return None
+    return request.__dict__.setdefault("_memo", {})
+
+
+def memoized(key: str, compute):
+    """compute(), once per request under `key` (every time outside a request)."""
+    memo = request_memo()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def forget(key: str) -> None:
+    """Drop `key` from the current request's memo (after a write to what it holds)."""
+    memo = request_memo()
+    if memo is not None:
+        memo.pop(key, None)
 
 
 class RequestContextMiddleware:

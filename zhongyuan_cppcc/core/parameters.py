@@ -53,32 +53,43 @@ def declare(key: str, default: Any, label, **options) -> Parameter:
     return parameter
 
 
-def get_parameter(key: str) -> Any:
-    """The stored value of a declared parameter, or its default."""
+MEMO_KEY = "core.parameters"
+
+
+def _stored() -> dict[str, Any]:
+    """{key: stored value} of every overridden parameter: one query, once per request (core.middleware)."""
+    from zhongyuan_cppcc.core.middleware import memoized
+
     from .models import SystemParameter
 
-    parameter = REGISTRY[key]
-    row = SystemParameter.objects.filter(key=key).values_list("value", flat=True).first()
-    if row is None:
+    return memoized(MEMO_KEY, lambda: dict(SystemParameter.objects.order_by().values_list("key", "value")))
+
+
+def _value(parameter: Parameter, stored: dict[str, Any]) -> Any:
+    if parameter.key not in stored:
         return parameter.default
     try:
-        return parameter.coerce(row)
+        return parameter.coerce(stored[parameter.key])
     except ValidationError:
         return parameter.default
 
 
-def get_parameters(prefix: str) -> dict[str, Any]:
-    """All declared parameters under a prefix, in one query."""
-    from .models import SystemParameter
+def get_parameter(key: str) -> Any:
+    """The stored value of a declared parameter, or its default."""
+    return _value(REGISTRY[key], _stored())
 
-    values = {p.key: p.default for p in REGISTRY.values() if p.key.startswith(prefix)}
-    for key, value in SystemParameter.objects.filter(key__startswith=prefix).values_list("key", "value"):
-        if key in REGISTRY:
-            try:
-                values[key] = REGISTRY[key].coerce(value)
-            except ValidationError:
-                pass
-    return values
+
+def get_parameters(prefix: str) -> dict[str, Any]:
+    """All declared parameters under a prefix."""
+    stored = _stored()
+    return {p.key: _value(p, stored) for p in REGISTRY.values() if p.key.startswith(prefix)}
+
+
+def forget_stored(**kwargs) -> None:
+    """A parameter saved or deleted: the request that did it reads the new value (post_save, post_delete)."""
+    from zhongyuan_cppcc.core.middleware import forget
+
+    forget(MEMO_KEY)
 
 
 def set_parameter(*, key: str, value: Any, actor=None) -> Any:
