@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import HandlingUnit, Member, MemberStatus, Party, Sector, SpecialCommittee
 from zhongyuan_cppcc.accounts.roles import Role
+from zhongyuan_cppcc.lists.lookups import read_choices_together
 from zhongyuan_cppcc.workflow.forms import add_service_error, form_error_text  # noqa: F401 - re-exported
 
 from .attachments import ALL_TYPES, PDF, validate_upload
@@ -216,6 +217,7 @@ class _UnitsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _active_units()
         self.fields["co_units"].queryset = _active_units()
+        read_choices_together(self, ("lead_unit", "co_units"))  # the same units, read once
 
     def clean(self):
         cleaned = super().clean()

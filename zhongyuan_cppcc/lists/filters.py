@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 
+from .lookups import read_choices_together
+
 YES_NO = (("1", _("Yes")), ("0", _("No")))
 EMPTY_CHOICE_LABEL = filter_settings.EMPTY_CHOICE_LABEL  # django-filter's "---------"
 LATIN = re.compile(r"[A-Za-z]")
@@ -79,24 +81,6 @@ class YesNoFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.field_name: flag})
 
 
-class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
-    """A model choice list read with one query per request: Django's own iterator counts the rows and then reads
-    them through a server-side cursor (two queries, and a cursor WITH HOLD, for each of a list's lookup filters:
-    ten of the member list's eighteen queries). The field's queryset is evaluated once and its rows reused."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(len(self.queryset))
-
-
 class ListFilterSet(django_filters.FilterSet):
     """The base of every list's FilterSet (see the module docstring)."""
 
@@ -113,10 +97,7 @@ class ListFilterSet(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
-            for field in form.fields.values():
-                if isinstance(field, forms.ModelChoiceField):
-                    field.iterator = ReadOnceChoiceIterator
-                    field.widget.choices = field.choices
+            read_choices_together(form)
             return form
         return self._form
 
