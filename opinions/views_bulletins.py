@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhongyuan_cppcc.lists.page_cache import kept_page
 from zhongyuan_cppcc.pdf import pdf_response, render_pdf
 from zhongyuan_cppcc.workflow.errors import DomainError
 
@@ -21,10 +22,12 @@ def _error_text(exc: Exception) -> str:
 
 
 @permission_required("opinions.view_bulletins", raise_exception=True)
+@kept_page
 def bulletin_list(request):
-    from django.db.models import F
+    from django.db.models import Count, F
 
-    bulletins = Bulletin.objects.order_by("-year", F("number").desc(nulls_first=True), "-id")
+    bulletins = Bulletin.objects.annotate(n_entries=Count("entries")).order_by(
+        "-year", F("number").desc(nulls_first=True), "-id")
     if not request.user.has_perm("opinions.manage_bulletins"):
         bulletins = bulletins.filter(number__isnull=False)
     year = request.GET.get("year", "")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -135,8 +135,9 @@ def proposal_list(request):
 # --- Member: my proposals -----------------------------------------------------------------------------------
 
 
-def _next_step(proposal: Proposal, *, open_rating: Rating | None, rating_due: date | None) -> str:
-    """What happens next, in the proposer's words."""
+def _next_step(proposal: Proposal, *, rating_due: date | None) -> str:
+    """What happens next, in the proposer's words (`rating_due`: when the user's open rating of the reply is
+    due, None if they have none)."""
     status = proposal.status
     if status == Status.DRAFT:
         if proposal.revision_requested:
@@ -152,8 +153,8 @@ def _next_step(proposal: Proposal, *, open_rating: Rating | None, rating_due: da
     if status in (Status.REPLY_REVIEW, Status.REHANDLING_REVIEW):
         return _("The reply is being checked by the proposal office.")
     if status == Status.REPLIED:
-        if open_rating is not None:
-            return _("Please rate the reply by %(due)s.") % {"due": rating_due or "—"}
+        if rating_due is not None:
+            return _("Please rate the reply by %(due)s.") % {"due": rating_due}
         return _("Replied; waiting for the other proposers' ratings.")
     if status == Status.CLOSED:
         return _("Finished.")
@@ -173,21 +174,20 @@ def my_proposals(request):
     user = request.user
     today = timezone.localdate()
     show = request.GET.get("show") if request.GET.get("show") in selectors.MINE_SHOW else ""
+    # The user's open rating of the current reply comes with each row (the date it was asked for).
+    open_rating = Rating.objects.filter(proposal=OuterRef("pk"), user=user, status=RatingStatus.OPEN,
+                                        round=OuterRef("reply_round")).order_by().values("requested_on")[:1]
     mine = selectors.my_proposals_for(user=user).filter(selectors.mine_show_q(user=user, show=show)).defer(
-        *HEAVY_COLUMNS).prefetch_related(
+        *HEAVY_COLUMNS).annotate(rating_requested_on=Subquery(open_rating)).prefetch_related(
         Prefetch("invitations", queryset=CosignerInvitation.objects.filter(member__user=user),
                  to_attr="my_invitations"))
     page = _paginate(request, mine)
     rows = list(page.object_list)
-    ratings = {r.proposal_id: r for r in Rating.objects.filter(
-        user=user, status=RatingStatus.OPEN, round=F("proposal__reply_round"),
-        proposal__in=[r.pk for r in rows])} if rows else {}
     window = get_parameter(p.RATING_WINDOW_WORKING_DAYS)
-    calendar = _page_calendar(today, [r.requested_on for r in ratings.values()])
+    calendar = _page_calendar(today, [r.rating_requested_on for r in rows])
     for proposal in rows:
-        rating = ratings.get(proposal.pk)
-        proposal.rating_due = calendar.add(rating.requested_on, window) if rating else None
-        proposal.open_rating = rating
+        proposal.open_rating = proposal.rating_requested_on is not None
+        proposal.rating_due = calendar.add(proposal.rating_requested_on, window) if proposal.open_rating else None
         if proposal.author_id == user.pk or (proposal.lead_member and proposal.lead_member.user_id == user.pk):
             proposal.my_part = _("Lead proposer")
         elif any(i.status == InvitationStatus.ACCEPTED for i in proposal.my_invitations):
@@ -196,7 +196,7 @@ def my_proposals(request):
             proposal.my_part = _("Invited to co-sign")
         else:
             proposal.my_part = _("Through a merged proposal")
-        proposal.next_step = _next_step(proposal, open_rating=rating, rating_due=proposal.rating_due)
+        proposal.next_step = _next_step(proposal, rating_due=proposal.rating_due)
         proposal.overdue = _is_overdue(proposal, today)
         proposal.reply_running = proposal.status in DEADLINE_STATUSES and proposal.reply_due_on is not None
     invitations = list(selectors.invitations_waiting_for(user=user)[:50])

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -103,7 +103,8 @@ def reminder_list(request):
     deliveries = Prefetch("notification__deliveries", queryset=Delivery.objects.order_by("channel"))
     page = Paginator(_reminders(flt).prefetch_related(deliveries), 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    counts = {s: Reminder.objects.filter(status=s).count() for s in (ReminderStatus.PENDING, ReminderStatus.FAILED)}
+    counts = Reminder.objects.aggregate(**{s: Count("pk", filter=Q(status=s))
+                                           for s in (ReminderStatus.PENDING, ReminderStatus.FAILED)})
     query = urlencode({k: v for k, v in (flt or {}).items() if v})
     return render(request, "proposals/reminders/reminder_list.html", {
         "form": form, "page_obj": page, "reminders": page.object_list, "query_string": query,

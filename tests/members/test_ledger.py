@@ -189,7 +189,7 @@ def test_ranking_is_one_query_with_competition_ranks():
         ranking = annual_ranking(year=2023, members=Member.objects.all())
     ledger_queries = [q for q in queries if "members_ledgerevent" in q["sql"]]
     score_queries = [q for q in queries if "members_memberyearscore" in q["sql"]]
-    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")  # the aggregation's work_mem setting
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT")  # the ranking's statement carries its work_mem setting
     version = "data_versions_read("  # the data-version cache's key (lists.paging.cached_by_sql)
     work = [q for q in queries if not q["sql"].startswith(control) and version not in q["sql"]]
     # The ranking reads the stored year scores: no aggregation of the ledger per request.

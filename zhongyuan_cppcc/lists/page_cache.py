@@ -104,4 +104,5 @@ def kept_page(view):
         return cached_page(request, lambda: view(request, *args, **kwargs),
                            name=f"{view.__module__}.{view.__qualname__}")
 
+    wrapper.kept_page = True  # a list page (tests/foundation/test_list_queries.py finds them by it)
     return wrapper
