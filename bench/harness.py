@@ -392,6 +392,9 @@ def raw_sql_median(statements: Sequence, repeat: int = 15) -> float:
     return statistics.median(timings)
 
 
+SETTINGS_PREFIX = re.compile(r"((?:\s*SET\s+LOCAL\s[^;]*;)*)\s*(.*)", re.DOTALL | re.IGNORECASE)
+
+
 def raw_sql_plan_split(statements: Sequence, repeat: int = 5) -> tuple[float, float]:
     """Median planning and execution time (ms) of the page's essential SQL, summed over its statements,
     from PostgreSQL's own EXPLAIN (ANALYZE, FORMAT JSON) ("Planning Time" / "Execution Time"): a wide
@@ -408,7 +411,10 @@ def raw_sql_plan_split(statements: Sequence, repeat: int = 5) -> tuple[float, fl
         with raw.cursor() as cursor:
             for statement in statements:
                 sql, params = (statement, None) if isinstance(statement, str) else statement
-                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                # A statement sent with its settings ("SET LOCAL work_mem = …; WITH …", members/scoring.py)
+                # is explained with them in force.
+                settings_part, query = SETTINGS_PREFIX.match(sql).groups()
+                cursor.execute(settings_part + "EXPLAIN (ANALYZE, FORMAT JSON) " + query, params)
                 plan = cursor.fetchone()[0]
                 plan = json.loads(plan) if isinstance(plan, str) else plan
                 plan_ms += float(plan[0].get("Planning Time", 0.0))
