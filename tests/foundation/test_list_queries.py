@@ -53,6 +53,12 @@ PAGES = [
     ("demo-consultation-officer", "/consultations/supervision/"),
     ("demo-member", "/notifications/"),
     ("demo-auditor", "/audit/"),
+    # Table pages that are not paged lists, held to the same budget.
+    ("demo-member-officer", "/members/organisations/"),
+    ("demo-member-officer", "/members/excellent/"),
+    ("demo-proposal-officer", "/proposals/units/"),
+    ("demo-opinion-officer", "/opinions/upward/"),
+    ("demo-consultation-officer", "/consultations/rooms/coverage/"),
 ]
 # Pages whose rows differ in kind: the audit log reads the names its rows need (their objects, the rows their
 # details point to, the actors) in one statement for the page, and a detail namer's table (the points rules)
