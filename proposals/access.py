@@ -90,7 +90,7 @@ def has_collective_authorisation(user) -> bool:
 
 def collective_authorisation_fact() -> Exists:
     """has_collective_authorisation() as an expression over a user row, for accounts.facts."""
-    return Exists(CollectiveAuthorisation.objects.filter(user=OuterRef("pk"), revoked_at__isnull=True))
+    return Exists(authorised_organisations(OuterRef("pk")))
 
 
 # --- The same relations as SQL conditions, for scoped querysets -----------------------------------------

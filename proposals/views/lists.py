@@ -186,8 +186,8 @@ def my_proposals(request):
     window = get_parameter(p.RATING_WINDOW_WORKING_DAYS)
     calendar = _page_calendar(today, [r.rating_requested_on for r in rows])
     for proposal in rows:
-        proposal.open_rating = proposal.rating_requested_on is not None
-        proposal.rating_due = calendar.add(proposal.rating_requested_on, window) if proposal.open_rating else None
+        proposal.rating_due = (calendar.add(proposal.rating_requested_on, window)
+                               if proposal.rating_requested_on is not None else None)
         if proposal.author_id == user.pk or (proposal.lead_member and proposal.lead_member.user_id == user.pk):
             proposal.my_part = _("Lead proposer")
         elif any(i.status == InvitationStatus.ACCEPTED for i in proposal.my_invitations):
