@@ -55,6 +55,9 @@ _SAMPLER = pytest.StashKey()
 
 
 def pytest_configure(config):
+    from . import flush
+
+    flush.install()
     if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
         demo_db.start_run()
         from django.db import connection

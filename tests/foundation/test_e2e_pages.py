@@ -20,7 +20,7 @@ from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories import make_user
-from tests.foundation.test_url_walker import EXPECTATIONS, MODEL_BACKEND
+from tests.foundation.test_url_walker import EXPECTATIONS, MODEL_BACKEND, reads_its_user
 from tests.url_matrix import ALLOW, ANON, EVERYONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -106,13 +106,19 @@ def test_every_walker_page_fits_a_phone_and_passes_axe(browser, live_server):
                                       locale="zh-CN", timezone_id="Asia/Shanghai", is_mobile=True, has_touch=True)
         context.set_default_timeout(15_000)
         page = context.new_page()
+        # One account per role, logged in once; a row whose fixtures attach objects to the user (a member
+        # record, a unit's officer) gets a fresh account of its own, as in the walker.
+        account = None if role == ANON else make_user(role, username=f"phone-{role}")
+        signed_in = None
         try:
             for index, name in enumerate(pages_for(role)):
                 expect = EXPECTATIONS[name]
-                # A fresh user per page, as in the walker: a row's fixtures may attach objects to the user.
-                user = None if role == ANON else make_user(role, username=f"phone-{role}-{index}")
-                if user is not None:
+                user = account
+                if account is not None and expect.kwargs is not None and reads_its_user(expect.kwargs):
+                    user = make_user(role, username=f"phone-{role}-{index}")
+                if user is not None and user != signed_in:
                     _log_in(context, live_server, user)
+                    signed_in = user
                 url = reverse(name, kwargs=_kwargs(expect, name, user, made))
                 try:
                     response = page.goto(live_server.url + url, wait_until="load")
