@@ -1,6 +1,7 @@
 """What a user reads on a page, and the English words hiding in it (issue 15: "no code names").
 
-Used by tests/foundation/test_page_language.py over every page of the URL walker.
+Used over every page of the URL walker (tests/foundation/test_url_walker.py checks each page it opens for each
+role), the admin pages (test_page_language.py) and the demo's pages (test_e2e_demo_pages.py).
 """
 
 import re
@@ -93,3 +94,34 @@ def english_words(html: str, also_allowed: set[str] = frozenset()) -> list[tuple
         start, end = max(0, match.start() - 25), match.end() + 25
         found.append((word, text[start:end]))
     return found
+
+
+def data_words() -> set[str]:
+    """ASCII words that are data, not interface: account names, members' pinyin, a browser's own name."""
+    from axes.models import AccessAttempt, AccessLog
+    from django.contrib.auth import get_user_model
+
+    from members.models import Member
+
+    words = set()
+    for value in [*get_user_model().objects.values_list("username", flat=True),
+                  *Member.objects.values_list("name_pinyin", flat=True),
+                  *(v for model in (AccessAttempt, AccessLog)
+                    for v in model.objects.values_list("user_agent", "path_info").distinct()
+                    for v in v if v)]:
+        words |= {value, *WORD.findall(value)}
+    return words
+
+
+def assert_reads_in_chinese(response, role: str, url: str) -> bool:
+    """Assert the page reads in Chinese; False when the answer is not an HTML page (nothing to read).
+
+    A failure names the page, the role and each English word with the text around it: translate the msgid
+    (`.venv/bin/python scripts/messages.py check`), give the model field a verbose_name, show a label instead
+    of a code, or — for data a user typed — wrap it in an element with `data-allow-latin`."""
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    found = english_words(response.content.decode(), data_words())
+    report = "\n".join(f"  {word!r} in “…{context}…”" for word, context in found)
+    assert not found, f"{role} reads English on {url}:\n{report}"
+    return True

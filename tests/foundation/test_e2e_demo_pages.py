@@ -2,7 +2,7 @@
 pages, the admin's change pages) fit a 375 px phone, pass axe-core at 375 px and at 1,366 px, show a visible
 focus on every action, and read in Chinese.
 
-The URL walker's checks (test_e2e_pages.py, test_page_language.py) open every page pattern on a database
+The URL walker's checks (test_e2e_pages.py, test_url_walker.py) open every page pattern on a database
 holding only that row's fixtures, so a table rarely has more than one line. Here each demo account starts at
 its home page and follows its own links (breadth first, one URL per pattern, a budget of new patterns per
 account), on a copy of the whole demo (tests/demo_db.py) served by a live server of its own.
@@ -22,9 +22,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.demo_db import FULL, demo_database
 from tests.foundation.test_e2e_pages import AXE, AXE_RUN, NO_FOCUS_RING, PHONE, WECHAT, WIDEST, _log_in
-from tests.foundation.test_page_language import data_words
 from tests.foundation.test_url_walker import MODEL_BACKEND
-from tests.page_text import english_words
+from tests.page_text import data_words, english_words
 from zhongyuan_cppcc.accounts.roles import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-full")]

@@ -1,4 +1,5 @@
-"""Every URL pattern has a row in the role × URL table, and every row holds for every role."""
+"""Every URL pattern has a row in the role × URL table, and every row holds for every role; every page a role
+may open reads in Chinese (issue 15, tests/page_text.py)."""
 
 import dis
 import importlib
@@ -15,6 +16,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 import tests
 from tests.factories import make_user
+from tests.page_text import assert_reads_in_chinese
 from tests.url_matrix import (
     ADMIN_LOGIN,
     ALLOW,
@@ -168,6 +170,8 @@ def test_role_can_or_cannot_use_url(client, walker_sessions, url_name, role):
         f"{role} {expect.method.upper()} {url} answered {response.status_code} "
         f"{response.headers.get('Location', '')}"
     )
+    if expect.method == "get" and expect.outcome_for(role) == ALLOW:
+        assert_reads_in_chinese(response, role, url)  # issue 15: no English a user can read
     if before is not None:
         after = table_snapshot()
         changed = sorted(t for t in after if after[t] != before.get(t))

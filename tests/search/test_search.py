@@ -39,6 +39,21 @@ def test_pinyin_column_is_filled_on_save_and_on_a_partial_save():
     assert Proposal.objects.get(pk=proposal.pk).search_pinyin.startswith("guanyutingchede")
 
 
+def test_a_save_that_does_not_write_the_title_does_not_compute_its_pinyin(monkeypatch):
+    """A status change saves a few fields: the pinyin is neither recomputed (a workflow step saves the row
+    several times) nor written."""
+    from zhongyuan_cppcc.search import models_registry
+
+    proposal = ProposalFactory(title=XUEWEI)
+    computed = []
+    monkeypatch.setattr(models_registry, "text_pinyin", lambda text: computed.append(text) or "x|x")
+    proposal.save(update_fields=["status", "updated_at"])
+    assert computed == []
+    proposal.save(update_fields=["title"])
+    assert computed == [XUEWEI]
+    assert Proposal.objects.get(pk=proposal.pk).search_pinyin == "x|x"
+
+
 @pytest.mark.parametrize("query", ["学位", "xuewei", "xw", "XueWei", "xue wei"])
 def test_officer_finds_proposal_by_text_pinyin_and_initials(query):
     w = world()

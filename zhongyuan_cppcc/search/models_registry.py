@@ -16,6 +16,8 @@ SOURCES = {
 
 def _fill(sender, instance, update_fields=None, **kwargs):
     source = SOURCES[sender._meta.label]
+    if update_fields is not None and source not in update_fields:
+        return  # the title is not written (a status change, say): neither is its pinyin
     instance.search_pinyin = text_pinyin(getattr(instance, source))
 
 
