@@ -166,11 +166,12 @@ def test_role_can_or_cannot_use_url(client, walker_sessions, url_name, role):
     url = reverse(name, kwargs=kwargs)
     before = table_snapshot() if expect.method == "get" else None
     response = getattr(client, expect.method)(url, data=expect.data or {})
-    assert classify(response) == expect.outcome_for(role), (
+    outcome = expect.outcome_for(role)
+    assert classify(response) == outcome, (
         f"{role} {expect.method.upper()} {url} answered {response.status_code} "
         f"{response.headers.get('Location', '')}"
     )
-    if expect.method == "get" and expect.outcome_for(role) == ALLOW:
+    if expect.method == "get" and outcome == ALLOW:
         assert_reads_in_chinese(response, role, url)  # issue 15: no English a user can read
     if before is not None:
         after = table_snapshot()
