@@ -6,7 +6,7 @@ import time
 
 from django.test import Client, override_settings
 
-from bench.harness import MeasureContext
+from bench.harness import HELLO_PATH, MeasureContext
 
 
 class _Response:
@@ -57,6 +57,8 @@ class InProcessContext(MeasureContext):
         return super().sample(path, user, 3, expect_status, afresh=afresh)
 
     def throughput(self, path, user, seconds=4.0, clients=8):
+        if path == HELLO_PATH:  # not routed in the tests' URLconf: the floor this context was given
+            return {"rps": self.hello["rps"], "non_2xx": 0, "tool": "in-process"}
         deadline, count = time.perf_counter() + 0.2, 0
         while time.perf_counter() < deadline:
             self.get(path, user)

@@ -204,6 +204,35 @@ def test_ranking_is_one_query_with_competition_ranks():
     assert [(r.name, r.rank) for r in filtered.rows][:2] == [("乙", 1), ("丙", 2)]
 
 
+@pytest.mark.django_db(transaction=True)  # committed: the versions are settled, so the ranking is kept
+def test_the_ranking_read_back_from_the_cache_is_the_ranking_computed():
+    """The ranking's rows are kept in a compact form (sizes once, shared party names): read back, every row,
+    score, grade, rank and count is what the query gave."""
+    members = [MemberFactory(name=n) for n in ("甲", "乙", "丙", "丁", "戊")]
+    for i, member in enumerate(members):
+        record(member, "contribution", "volunteer", points_override=Decimal(f"{3 * i}.25"))  # under the cap of 15
+    set_parameter(key="members.grade_excellent_min", value=12)
+    set_parameter(key="members.grade_good_min", value=9)
+    set_parameter(key="members.grade_competent_min", value=3)
+    computed = annual_ranking(year=2023, members=Member.objects.all())
+    with CaptureQueriesContext(connection) as queries:
+        again = annual_ranking(year=2023, members=Member.objects.all())
+    assert not [q for q in queries if "members_memberyearscore" in q["sql"]], "the second ranking ran its query"
+    for ranking in (computed, again):
+        assert [(r.name, r.score, r.rank, r.grade) for r in ranking.rows] == [
+            ("戊", Decimal("12.25"), 1, Grade.EXCELLENT), ("丁", Decimal("9.25"), 2, Grade.GOOD),
+            ("丙", Decimal("6.25"), 3, Grade.COMPETENT), ("乙", Decimal("3.25"), 4, Grade.COMPETENT),
+            ("甲", Decimal("0.25"), 5, Grade.NOT_COMPETENT)]
+        assert all(str(r.score).split(".")[1] == "25" for r in ranking.rows)  # two places, as stored
+        assert ranking.total == ranking.matching == 5
+        assert ranking.grade_counts == {Grade.EXCELLENT: 1, Grade.GOOD: 1, Grade.COMPETENT: 2,
+                                        Grade.NOT_COMPETENT: 1}
+    assert [(r.party, r.sector, r.street) for r in again.rows] == [(r.party, r.sector, r.street)
+                                                                   for r in computed.rows]
+    empty = annual_ranking(year=2023, members=Member.objects.none())
+    assert empty.rows == [] and empty.total == 0 and empty.grade_counts[Grade.EXCELLENT] == 0
+
+
 @pytest.mark.django_db
 def test_rank_bands():
     assert rank_band(1, 100) == "前 10%"
