@@ -258,22 +258,26 @@ class MeasureContext:
         return self._python_load(path, user, seconds, clients)
 
     def throughput_beside_floor(self, path: str, user: str | None, seconds: float = 4.0,
-                                rounds: int = 2) -> tuple[dict, dict]:
+                                rounds: int = 4) -> tuple[dict, dict]:
         """The page's throughput and the hello-world floor's, measured in alternating runs (floor, page, floor,
-        page, `seconds` of each in all). On a shared 2-core machine the same server's throughput drifts by a
-        third within minutes (hello-world alone: 273 to 490 req/s in five runs of one session), so a page set
-        against a floor measured once at the start of a 15-minute run read anywhere from 38 % to 69 % of it; set
-        against the floor measured beside it, the same page reads within a few points of the same share."""
+        page …, `seconds` of each in all); the page's share of the floor is the median of the rounds' shares.
+        On a shared 2-core machine the same server's throughput drifts by a third within minutes (hello-world
+        alone: 217 to 490 req/s in one session), so a page set against a floor measured once at the start of
+        a 15-minute run read anywhere from 38 % to 69 % of it, and a single pair of runs still caught a dip
+        on one side now and then."""
         page_runs, floor_runs = [], []
         for _ in range(rounds):
             floor_runs.append(self.throughput(HELLO_PATH, HELLO_USER, seconds=seconds / rounds))
             page_runs.append(self.throughput(path, user, seconds=seconds / rounds))
+        shares = [page["rps"] / floor["rps"] for page, floor in zip(page_runs, floor_runs, strict=True)
+                  if floor["rps"]]
 
         def combined(runs: list[dict]) -> dict:
             return {"rps": statistics.fmean(r["rps"] for r in runs), "non_2xx": sum(r["non_2xx"] for r in runs),
                     "tool": runs[0]["tool"]}
 
-        return combined(page_runs), combined(floor_runs)
+        return ({**combined(page_runs), "share": statistics.median(shares) if shares else 0.0},
+                combined(floor_runs))
 
     def _python_load(self, path, user, seconds, clients) -> dict:
         import threading
@@ -315,7 +319,7 @@ class MeasureContext:
             "raw_sql_execution_ms": exec_ms,
             "ratio_sql": (stats["median_ms"] / raw_ms) if raw_ms else None,
             "hello_rps_beside": floor["rps"],
-            "ratio_hello": load["rps"] / floor["rps"] if floor["rps"] else 0.0,
+            "ratio_hello": load["share"],
             "cold_median_ms": cold["median_ms"],
             "cold_p90_ms": cold["p90_ms"],
             "cold_queries": cold["queries"],
