@@ -55,7 +55,7 @@ class Result:
             if v.get("raw_sql_planning_ms") is not None:
                 parts.append(f"plan {v['raw_sql_planning_ms']:.2f} ms + exec {v['raw_sql_execution_ms']:.2f} ms")
             parts.append(f"{v['rps']:.0f} req/s ({v['ratio_hello']:.0%} of hello's "
-                         f"{v.get('hello_rps_beside', 0):.0f} beside it)")
+                         f"{v['hello_rps_beside']:.0f} beside it)")
             if v.get("cold_median_ms") is not None:
                 parts.append(f"rendered afresh {v['cold_median_ms']:.1f} ms, {v['cold_queries']} queries")
             if v.get("errors"):

@@ -21,7 +21,8 @@ def test_settle_heap_freezes_what_is_alive_and_nothing_made_later():
             item.append(item)  # garbage only the collector can reclaim
         del cycles, item
         assert gc.collect() >= 1000  # objects made afterwards are collected as before
-        assert gc.get_freeze_count() == frozen
+        # Nothing made afterwards joined the frozen set (a frozen object freed by its reference count leaves it).
+        assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 
@@ -30,8 +31,8 @@ def test_a_worker_settles_its_heap_when_it_loads_the_application():
     """gunicorn's worker imports zhongyuan_cppcc.wsgi: by then the URLconf is loaded and the heap frozen."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhongyuan_cppcc.settings.test"}
     code = ("import gc, sys; import zhongyuan_cppcc.wsgi as w; "
-            "print(gc.get_freeze_count(), callable(w.application), 'members.views' in sys.modules "
-            "or any(m.startswith('members.views') for m in sys.modules))")
+            "print(gc.get_freeze_count(), callable(w.application), "
+            "any(m.startswith('members.views') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=120, check=True).stdout.split()
     assert int(out[0]) > 10_000 and out[1:] == ["True", "True"]
